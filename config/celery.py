@@ -1,0 +1,32 @@
+"""The Celery app. Periodic tasks are declared here, in code; django-celery-beat's
+DatabaseScheduler stores them so staff can see and pause them in the admin."""
+
+import os
+
+import structlog
+from celery import Celery
+from celery.signals import task_postrun, task_prerun
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("brandpost")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# name -> entry. Every entry sets `expires` so missed runs do not pile up behind a stopped beat.
+app.conf.beat_schedule = {}
+
+
+@task_prerun.connect
+def _bind_task_context(task_id=None, task=None, kwargs=None, **_):
+    structlog.contextvars.clear_contextvars()
+    context = {"task_id": task_id, "task": getattr(task, "name", None)}
+    for key in ("job_id", "connection_id", "brand_id", "post_id"):
+        if kwargs and key in kwargs:
+            context[key] = kwargs[key]
+    structlog.contextvars.bind_contextvars(**context)
+
+
+@task_postrun.connect
+def _clear_task_context(**_):
+    structlog.contextvars.clear_contextvars()

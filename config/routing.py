@@ -1,0 +1,3 @@
+"""Websocket routes, one list for the whole project."""
+
+websocket_urlpatterns: list = []

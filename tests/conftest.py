@@ -1,0 +1,83 @@
+"""Shared fixtures: one brand with an owner, an admin, an editor and a viewer, and an outsider
+who owns a brand in another tenant. Every permission test walks this matrix."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tenancy.models import Membership, Role
+from tenancy.services import brand_create, tenant_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str):
+    return get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD)
+
+
+@pytest.fixture
+def tenant(db):
+    return tenant_create(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner")
+
+
+@pytest.fixture
+def brand(tenant, owner):
+    return brand_create(tenant=tenant, name="Acme Coffee", timezone="Europe/Paris", owner=owner)
+
+
+def _member(brand, username, role):
+    user = make_user(username)
+    Membership.objects.create(user=user, brand=brand, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_member(brand):
+    return _member(brand, "brand_admin", Role.ADMIN)
+
+
+@pytest.fixture
+def editor(brand):
+    return _member(brand, "editor", Role.EDITOR)
+
+
+@pytest.fixture
+def viewer(brand):
+    return _member(brand, "viewer", Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Owns a brand in another tenant; must never see anything of `brand`."""
+    user = make_user("outsider")
+    other = tenant_create(name="Globex", slug="globex")
+    brand_create(tenant=other, name="Globex Tea", owner=user)
+    return user
+
+
+@pytest.fixture
+def users(owner, admin_member, editor, viewer, outsider):
+    return {
+        "owner": owner,
+        "admin": admin_member,
+        "editor": editor,
+        "viewer": viewer,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def api_client_for():
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
