@@ -1,0 +1,151 @@
+"""What every platform provider speaks: one protocol, one closed error vocabulary, the values
+that cross the boundary, and one HTTP helper. Nothing outside `providers/` knows a platform's
+URL or error format; everything else talks to a provider through these types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+# --- Errors: the closed set every platform error is mapped onto, once, in its provider. -----
+
+
+class ProviderError(Exception):
+    """Base class. `message` is safe to show a person and to log: never a token."""
+
+    code: ClassVar[str] = "provider_error"
+
+    def __init__(self, message: str, *, status: int | None = None, platform_code: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.platform_code = platform_code
+
+
+class RateLimited(ProviderError):
+    """Try again no earlier than `retry_at` (from Retry-After / reset headers when given)."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_at: datetime | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_at = retry_at
+
+
+class AuthExpired(ProviderError):
+    """The access token expired: refresh it and try again once."""
+
+    code = "auth_expired"
+
+
+class AuthRevoked(ProviderError):
+    """The grant is gone (revoked, password changed, app removed): a person must reconnect."""
+
+    code = "auth_revoked"
+
+
+class Transient(ProviderError):
+    """5xx, or a failure before the request was sent: safe to retry."""
+
+    code = "transient"
+
+
+class Unknown(ProviderError):
+    """The request may have been accepted (timeout after sending): reconcile before retrying."""
+
+    code = "unknown"
+
+
+class Rejected(ProviderError):
+    """Permanent: content refused, duplicate, bad media. Retrying will not help."""
+
+    code = "rejected"
+
+    def __init__(self, message: str, *, reason: str = "", **kwargs):
+        super().__init__(message, **kwargs)
+        self.reason = reason or message
+
+
+class Duplicate(Rejected):
+    """The platform says the post already exists; `existing_id` names it when it can."""
+
+    code = "duplicate"
+
+    def __init__(self, message: str, *, existing_id: str = "", **kwargs):
+        super().__init__(message, reason="duplicate", **kwargs)
+        self.existing_id = existing_id
+
+
+# --- Values that cross the boundary ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(default="", repr=False)
+    expires_at: datetime | None = None  # None: does not expire (e.g. a Facebook Page token)
+    refresh_expires_at: datetime | None = None
+    scopes: tuple[str, ...] = ()
+    token_type: str = "bearer"
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """One account a token can act as: a Page, an organization, a location, a user."""
+
+    account_id: str
+    display_name: str
+    username: str = ""
+    avatar_url: str = ""
+    kind: str = ""  # e.g. "page", "organization", "member", "location"
+    # A token of the account's own when it differs from the user's (Facebook Page tokens).
+    token: TokenSet | None = field(default=None, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    url: str  # public URL the platform can fetch, or our own URL to read bytes from
+    mime: str
+    size_bytes: int | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    platform_post_id: str
+    permalink: str = ""
+    published_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- The protocol ----------------------------------------------------------------------------
+
+
+class Provider(Protocol):
+    slug: ClassVar[str]
+    name: ClassVar[str]
+    pkce: ClassVar[bool]
+    scopes: ClassVar[tuple[str, ...]]
+
+    def is_configured(self) -> bool: ...
+
+    def authorization_url(
+        self, *, state: str, redirect_uri: str, code_challenge: str | None
+    ) -> str: ...
+
+    def exchange_code(
+        self, *, code: str, redirect_uri: str, code_verifier: str | None
+    ) -> TokenSet: ...
+
+    def fetch_accounts(self, token: TokenSet) -> list[AccountInfo]: ...
+
+    def refresh(self, token: TokenSet) -> TokenSet: ...
+
+    def revoke(self, token: TokenSet) -> None: ...
+
+    def granted_scopes(self, token: TokenSet) -> tuple[str, ...]: ...
