@@ -7,3 +7,4 @@ import tempfile
 os.environ["IGNORE_DOTENV"] = "true"
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="brandpost-test-"))
+os.environ.setdefault("SANDBOX_PLATFORMS", "true")
