@@ -206,6 +206,21 @@ X_FRAME_OPTIONS = "DENY"
 # --- Sandbox platforms ----------------------------------------------------------------------
 SANDBOX_PLATFORMS = env.boolean("SANDBOX_PLATFORMS", False)
 
+# --- Publishing -----------------------------------------------------------------------------
+# Retries: full-jitter exponential backoff, base * 2**(attempt-1) capped, then failed.
+PUBLISH_RETRY_BASE_SECONDS = env.integer("PUBLISH_RETRY_BASE_SECONDS", 30, minimum=1)
+PUBLISH_RETRY_CAP_SECONDS = env.integer("PUBLISH_RETRY_CAP_SECONDS", 3600, minimum=1)
+PUBLISH_MAX_ATTEMPTS = env.integer("PUBLISH_MAX_ATTEMPTS", 6, minimum=1)
+# A claimed job not finished within its lease is reconciled by the reaper; keep it well above
+# the providers' HTTP timeouts so a slow but live call is never reconciled underneath itself.
+PUBLISH_LEASE_SECONDS = env.integer("PUBLISH_LEASE_SECONDS", 300, minimum=5)
+# A queued job whose task never ran (broker lost it, worker died before the claim) is
+# enqueued again after this long; the claim makes the extra delivery harmless.
+PUBLISH_REQUEUE_SECONDS = env.integer("PUBLISH_REQUEUE_SECONDS", 60, minimum=1)
+PUBLISH_DISPATCH_INTERVAL_SECONDS = env.integer("PUBLISH_DISPATCH_INTERVAL_SECONDS", 2, minimum=1)
+PUBLISH_DISPATCH_BATCH = env.integer("PUBLISH_DISPATCH_BATCH", 500, minimum=1)
+PUBLISH_MAX_SCHEDULE_DAYS = env.integer("PUBLISH_MAX_SCHEDULE_DAYS", 365, minimum=1)
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
