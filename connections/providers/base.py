@@ -123,6 +123,19 @@ class PublishResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PostContent:
+    """What to publish to one account (publishing builds it; providers only read it)."""
+
+    text: str
+    media: tuple[MediaItem, ...] = ()
+    link: str = ""
+    # X threads: the posts after the first, each a reply to the one before.
+    thread: tuple[str, ...] = ()
+    # Platform-specific options, e.g. Google {"topic_type": "EVENT", "event": {...}}.
+    options: dict[str, Any] = field(default_factory=dict)
+
+
 # --- The protocol ----------------------------------------------------------------------------
 
 
@@ -149,3 +162,31 @@ class Provider(Protocol):
     def revoke(self, token: TokenSet) -> None: ...
 
     def granted_scopes(self, token: TokenSet) -> tuple[str, ...]: ...
+
+
+class Checkpoint(Protocol):
+    """Persists intermediate platform ids (upload ids, containers, posted thread ids) the
+    moment they are known, so a retry or a reconcile resumes instead of re-posting."""
+
+    def __call__(self, **ids: Any) -> None: ...
+
+
+class Publisher(Protocol):
+    """The publishing half of a provider (added by the publishing app)."""
+
+    def publish(
+        self,
+        token: TokenSet,
+        *,
+        account_id: str,
+        content: PostContent,
+        saved: dict[str, Any],
+        checkpoint: Checkpoint,
+    ) -> PublishResult: ...
+
+    def find_post(
+        self, token: TokenSet, *, account_id: str, content: PostContent, saved: dict[str, Any]
+    ) -> PublishResult | None:
+        """Look the post up on the platform (by saved ids, or recent posts with the same
+        content) after an attempt whose outcome is unknown. None: it was not posted."""
+        ...
