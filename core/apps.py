@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from core.health import ensure_broker_folders
+        from core.health import ensure_runtime_folders
 
-        ensure_broker_folders()
+        ensure_runtime_folders()

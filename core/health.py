@@ -65,8 +65,10 @@ def run_checks() -> tuple[bool, dict[str, str]]:
     return all(v == "ok" for v in report.values()), report
 
 
-def ensure_broker_folders() -> None:
-    """The filesystem broker needs its folders before any process publishes or consumes."""
+def ensure_runtime_folders() -> None:
+    """The filesystem broker needs its folders before any process publishes or consumes;
+    whitenoise warns on every start when STATIC_ROOT is missing."""
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
         for key in ("data_folder_in", "control_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)

@@ -32,6 +32,8 @@ _AUTH_HEADER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*")
 # Long opaque strings with letters and digits: access tokens, Fernet ciphertext, JWT parts.
 _OPAQUE = re.compile(r"[A-Za-z0-9\-_~+/]{32,}={0,2}")
 _SETTING_NAME = re.compile(r"(SECRET|KEY|TOKEN|PASSWORD)", re.IGNORECASE)
+# Request, task and job ids are UUIDs; they are what makes logs useful, not secrets.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 @cache
@@ -57,6 +59,8 @@ def reset_secret_cache() -> None:
 
 def _opaque(match: re.Match) -> str:
     text = match.group(0)
+    if _UUID.fullmatch(text):
+        return text
     has_letter = any(c.isalpha() for c in text)
     has_digit = any(c.isdigit() for c in text)
     return REDACTED if has_letter and has_digit and "/" not in text.strip("/") else text
