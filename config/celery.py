@@ -14,7 +14,20 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # name -> entry. Every entry sets `expires` so missed runs do not pile up behind a stopped beat.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Due scheduled/retrying jobs -> queued, stale queued re-sent, reconciles sent.
+    "publishing-dispatch-due": {
+        "task": "publishing.dispatch_due",
+        "schedule": float(os.environ.get("PUBLISH_DISPATCH_INTERVAL_SECONDS", "2")),
+        "options": {"expires": 10},
+    },
+    # Jobs stuck in `publishing` past their lease -> reconciling; reconnected -> resumed.
+    "publishing-reap-leases": {
+        "task": "publishing.reap_leases",
+        "schedule": 15.0,
+        "options": {"expires": 30},
+    },
+}
 
 
 @task_prerun.connect
