@@ -206,6 +206,14 @@ X_FRAME_OPTIONS = "DENY"
 # --- Sandbox platforms ----------------------------------------------------------------------
 SANDBOX_PLATFORMS = env.boolean("SANDBOX_PLATFORMS", False)
 
+# --- Platforms: endpoints, client credentials, timeouts (all in config/platforms.py) ---------
+# Where the sandbox is reached from our own processes (tests point it at the live server).
+SANDBOX_BASE_URL = env.url("SANDBOX_BASE_URL", PUBLIC_BASE_URL, schemes=("http", "https"))
+from config.platforms import platform_settings  # noqa: E402
+
+globals().update(platform_settings(sandbox=SANDBOX_PLATFORMS, sandbox_base_url=SANDBOX_BASE_URL))
+# --- end of platforms ------------------------------------------------------------------------
+
 # --- Publishing -----------------------------------------------------------------------------
 # Retries: full-jitter exponential backoff, base * 2**(attempt-1) capped, then failed.
 PUBLISH_RETRY_BASE_SECONDS = env.integer("PUBLISH_RETRY_BASE_SECONDS", 30, minimum=1)

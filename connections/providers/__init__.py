@@ -1,9 +1,12 @@
 """The provider registry: a literal dict keyed by platform slug. Model choices are built from
-it. Providers are added here as they are written (see base.Provider for the protocol)."""
+it. Each platform is a package `connections/providers/<slug>/` (see common.BaseProvider)."""
 
 from connections.providers.base import Provider
+from connections.providers.x import XProvider
 
-REGISTRY: dict[str, type[Provider]] = {}
+REGISTRY: dict[str, type[Provider]] = {
+    "x": XProvider,
+}
 
 
 def get_provider(slug: str) -> Provider:
