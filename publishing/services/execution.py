@@ -1,0 +1,252 @@
+"""Worker-side publishing: claim (commit), call the platform (no transaction), record (commit).
+
+An attempt whose outcome is unknown is never retried blindly: it goes to `reconciling`, and
+`job_reconcile` looks the post up on the platform before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from connections.providers import base as pb
+from publishing import backoff, state
+from publishing.models import JobStatus, PublishAttempt, PublishJob
+from publishing.services import platform_calls
+
+logger = logging.getLogger(__name__)
+S = JobStatus
+
+
+def enqueue_publish(job_ids: list[int]) -> None:
+    """Send publish tasks once the surrounding transaction commits."""
+    from publishing.tasks import publish_job
+
+    if job_ids:
+        transaction.on_commit(lambda: [publish_job.delay(job_id=i) for i in job_ids])
+
+
+def _attempt_start(job: PublishJob, kind: str) -> PublishAttempt:
+    return PublishAttempt.objects.create(
+        job=job, number=job.attempts, kind=kind, started_at=timezone.now()
+    )
+
+
+def _attempt_finish(
+    attempt: PublishAttempt, outcome: str, started: float, error: Exception | None = None
+) -> None:
+    attempt.finished_at = timezone.now()
+    attempt.outcome = outcome
+    attempt.duration_ms = int((time.monotonic() - started) * 1000)
+    if isinstance(error, pb.ProviderError):
+        attempt.http_status = error.status
+        attempt.error_code = error.code
+        attempt.error_message = error.message[:2000]
+    elif error is not None:
+        attempt.error_code = "internal_error"
+        attempt.error_message = type(error).__name__
+    attempt.save(
+        update_fields=[
+            "finished_at",
+            "outcome",
+            "duration_ms",
+            "http_status",
+            "error_code",
+            "error_message",
+        ]
+    )
+
+
+def _checkpoint(job_id: int) -> Callable[..., None]:
+    """Save intermediate platform ids at once, outside any transaction of ours, so a worker
+    killed a moment later leaves them for the reconcile / resume that follows."""
+
+    def save(**ids: Any) -> None:
+        current = PublishJob.objects.filter(pk=job_id).values_list("platform_ids", flat=True)
+        merged = {**(current.first() or {}), **ids}
+        PublishJob.objects.filter(pk=job_id).update(platform_ids=merged, updated_at=Now())
+
+    return save
+
+
+def _published_fields(result: pb.PublishResult) -> dict[str, Any]:
+    return {
+        "platform_post_id": result.platform_post_id,
+        "permalink": result.permalink,
+        "published_at": result.published_at or timezone.now(),
+        "lease_expires_at": None,
+        "next_attempt_at": None,
+        "last_error_code": "",
+        "last_error_message": "",
+    }
+
+
+def _record_published(job_id: int, result: pb.PublishResult) -> None:
+    fields = _published_fields(result)
+    if state.try_transition(job_id, expected=S.PUBLISHING, to=S.PUBLISHED, **fields):
+        return
+    # Our lease ran out and the reaper moved the job to reconciling while we were still
+    # talking to the platform: we know the answer, so settle it now.
+    if not state.try_transition(job_id, expected=S.RECONCILING, to=S.PUBLISHED, **fields):
+        logger.error("published job %s could not be recorded: status moved", job_id)
+
+
+def _error_fields(error: pb.ProviderError | Exception) -> dict[str, Any]:
+    if isinstance(error, pb.ProviderError):
+        return {"last_error_code": error.code, "last_error_message": error.message[:2000]}
+    return {"last_error_code": "internal_error", "last_error_message": type(error).__name__}
+
+
+def _retry_or_fail(job: PublishJob, error: pb.ProviderError, not_before: datetime | None) -> None:
+    now = timezone.now()
+    if job.attempts >= settings.PUBLISH_MAX_ATTEMPTS and not isinstance(error, pb.RateLimited):
+        state.try_transition(
+            job.pk, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+            **_error_fields(error),
+        )  # fmt: skip
+        return
+    when = backoff.next_attempt_at(now=now, attempt=job.attempts, not_before=not_before)
+    state.try_transition(
+        job.pk, expected=S.PUBLISHING, to=S.RETRYING, lease_expires_at=None,
+        next_attempt_at=when, **_error_fields(error),
+    )  # fmt: skip
+
+
+def job_execute(job_id: int) -> str:
+    """Publish one queued job. Returns what happened (for logs and tests)."""
+    lease = timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    if state.claim_for_publishing(job_id, lease_until=lease) is None:
+        return "not_claimed"
+    job = PublishJob.objects.select_related("post", "connection").get(pk=job_id)
+    blocked = platform_calls.blocked_until(job.connection_id)
+    if blocked is not None:
+        # Another job of this account hit the rate limit: wait for its reset without a call.
+        state.try_transition(
+            job_id, expected=S.PUBLISHING, to=S.RETRYING, lease_expires_at=None,
+            next_attempt_at=blocked, last_error_code="rate_limited",
+            last_error_message="Waiting for the account's rate-limit reset.",
+        )  # fmt: skip
+        return "blocked"
+    attempt = _attempt_start(job, "publish")
+    started = time.monotonic()
+    try:
+        result = platform_calls.publish(job, checkpoint=_checkpoint(job_id))
+    except pb.Duplicate as error:
+        return _handle_duplicate(job, attempt, started, error)
+    except pb.RateLimited as error:
+        _attempt_finish(attempt, "rate_limited", started, error)
+        retry_at = error.retry_at or timezone.now() + timedelta(seconds=60)
+        platform_calls.block_connection(job.connection_id, until=retry_at)
+        _retry_or_fail(job, error, retry_at)
+        return "rate_limited"
+    except pb.AuthRevoked as error:
+        _attempt_finish(attempt, "auth_revoked", started, error)
+        platform_calls.pause_for_reconnect(job, error)
+        return "paused"
+    except pb.Rejected as error:
+        _attempt_finish(attempt, "rejected", started, error)
+        state.try_transition(
+            job_id, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+            **_error_fields(error),
+        )  # fmt: skip
+        return "failed"
+    except (pb.Transient, pb.AuthExpired) as error:
+        # AuthExpired here means the refresh-and-retry-once already failed with it again.
+        _attempt_finish(attempt, "transient", started, error)
+        _retry_or_fail(job, error, None)
+        return "retrying"
+    except Exception as error:  # Unknown, or our own bug mid-call: the post may exist
+        _attempt_finish(attempt, "unknown", started, error)
+        if not isinstance(error, pb.ProviderError):
+            logger.exception("publish of job %s raised", job_id)
+        state.try_transition(
+            job_id, expected=S.PUBLISHING, to=S.RECONCILING, lease_expires_at=None,
+            next_attempt_at=timezone.now(), **_error_fields(error),
+        )  # fmt: skip
+        return "reconciling"
+    _attempt_finish(attempt, "published", started)
+    _record_published(job_id, result)
+    return "published"
+
+
+def _handle_duplicate(
+    job: PublishJob, attempt: PublishAttempt, started: float, error: pb.Duplicate
+) -> str:
+    """A duplicate that names the live post (LinkedIn 422) is our post: success. One that does
+    not (X 403) might be ours from an attempt we lost track of, so look before failing."""
+    if error.existing_id:
+        _attempt_finish(attempt, "published", started, error)
+        found = platform_calls.result_for_existing(job, error.existing_id)
+        _record_published(job.pk, found)
+        return "published"
+    found = None
+    try:
+        found = platform_calls.find_post(job)
+    except pb.ProviderError:
+        logger.warning("lookup after duplicate failed for job %s", job.pk)
+    if found is not None:
+        _attempt_finish(attempt, "published", started, error)
+        _record_published(job.pk, found)
+        return "published"
+    _attempt_finish(attempt, "rejected", started, error)
+    state.try_transition(
+        job.pk, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+        **_error_fields(error),
+    )  # fmt: skip
+    return "failed"
+
+
+def job_reconcile(job_id: int) -> str:
+    """Look for the post of a job whose last attempt's outcome is unknown. Found: published.
+    Not found: queued again (or failed once attempts are used up). Lookup failed: try later."""
+    job = (
+        PublishJob.objects.select_related("post", "connection")
+        .filter(pk=job_id, status=S.RECONCILING)
+        .first()
+    )
+    if job is None:
+        return "not_reconciling"
+    attempt = _attempt_start(job, "reconcile")
+    started = time.monotonic()
+    try:
+        found = platform_calls.find_post(job)
+    except pb.AuthRevoked as error:
+        _attempt_finish(attempt, "auth_revoked", started, error)
+        platform_calls.pause_for_reconnect(job, error, expected=S.RECONCILING)
+        return "paused"
+    except Exception as error:
+        _attempt_finish(attempt, "lookup_failed", started, error)
+        retry_at = getattr(error, "retry_at", None)
+        when = backoff.next_attempt_at(now=timezone.now(), attempt=1, not_before=retry_at)
+        PublishJob.objects.filter(pk=job_id, status=S.RECONCILING).update(next_attempt_at=when)
+        return "lookup_failed"
+    if found is not None:
+        _attempt_finish(attempt, "found", started)
+        state.try_transition(
+            job_id, expected=S.RECONCILING, to=S.PUBLISHED, **_published_fields(found)
+        )
+        return "published"
+    _attempt_finish(attempt, "not_found", started)
+    if job.attempts >= settings.PUBLISH_MAX_ATTEMPTS:
+        state.try_transition(
+            job_id, expected=S.RECONCILING, to=S.FAILED, next_attempt_at=None,
+            last_error_code="unknown",
+            last_error_message="The platform never confirmed the post, and attempts ran out.",
+        )  # fmt: skip
+        return "failed"
+    with transaction.atomic():
+        moved = state.try_transition(
+            job_id, expected=S.RECONCILING, to=S.QUEUED,
+            next_attempt_at=timezone.now() + timedelta(seconds=settings.PUBLISH_REQUEUE_SECONDS),
+        )  # fmt: skip
+        if moved:
+            enqueue_publish([job_id])
+    return "requeued"
