@@ -1,3 +1,9 @@
 """Websocket routes, one list for the whole project."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from publishing.consumers import JobEventsConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/brands/<int:brand_id>/jobs/", JobEventsConsumer.as_asgi()),
+]
