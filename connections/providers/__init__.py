@@ -2,10 +2,18 @@
 it. Each platform is a package `connections/providers/<slug>/` (see common.BaseProvider)."""
 
 from connections.providers.base import Provider
+from connections.providers.facebook import FacebookProvider
+from connections.providers.google_business import GoogleBusinessProvider
+from connections.providers.instagram import InstagramProvider
+from connections.providers.linkedin import LinkedInProvider
 from connections.providers.x import XProvider
 
 REGISTRY: dict[str, type[Provider]] = {
+    "instagram": InstagramProvider,
+    "facebook": FacebookProvider,
+    "linkedin": LinkedInProvider,
     "x": XProvider,
+    "google_business": GoogleBusinessProvider,
 }
 
 

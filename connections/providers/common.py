@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from connections.providers.base import TokenSet
+from connections.providers.base import AccountInfo, TokenSet
 from connections.providers.http import Http
 
 
@@ -78,6 +78,14 @@ class BaseProvider:
     def can_refresh(self, token: TokenSet) -> bool:
         """Whether `refresh` can extend this token (else: warn, then ask to reconnect)."""
         return bool(token.refresh_token)
+
+    def verify(self, token: TokenSet, *, account_id: str) -> AccountInfo | None:
+        """Ask the platform's identity endpoint who the token acts as; None if it no longer
+        reaches `account_id`. Raises the closed error set like every call."""
+        for account in self.fetch_accounts(token):  # type: ignore[attr-defined]
+            if account.account_id == account_id:
+                return account
+        return None
 
     def missing_scopes(self, granted: tuple[str, ...] | list[str]) -> list[str]:
         return [s for s in self.required_scopes if s not in set(granted)]

@@ -90,3 +90,61 @@ def test_a_read_timeout_after_sending_is_unknown(settings):
         for conn, _ in accepted:
             conn.close()
         server.close()
+
+
+def _meta(code, subcode=None, message="boom"):
+    return {
+        "error": {
+            "message": message,
+            "type": "OAuthException",
+            "code": code,
+            "error_subcode": subcode,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("slug", "status", "body", "expected"),
+    [
+        ("facebook", 400, _meta(4), RateLimited),
+        ("facebook", 400, _meta(190, 460), AuthRevoked),
+        ("facebook", 400, _meta(190, 463), AuthExpired),
+        ("facebook", 400, _meta(506), Duplicate),
+        ("facebook", 500, _meta(2), Transient),
+        ("instagram", 400, _meta(9, 2207042), RateLimited),
+        ("instagram", 400, _meta(190, 458), AuthRevoked),
+        ("instagram", 400, {"error_type": "OAuthException", "code": 400}, AuthRevoked),
+        ("instagram", 400, _meta(36000, 2207010), Rejected),
+        ("linkedin", 429, {"status": 429, "message": "Throttled"}, RateLimited),
+        ("linkedin", 401, {"status": 401, "serviceErrorCode": 65601}, AuthRevoked),
+        ("linkedin", 401, {"status": 401, "serviceErrorCode": 65602}, AuthExpired),
+        ("linkedin", 400, {"error": "invalid_grant"}, AuthRevoked),
+        ("linkedin", 422, {"message": "Content is a duplicate of urn:li:share:7"}, Duplicate),
+        ("google_business", 400, {"error": "invalid_grant"}, AuthRevoked),
+        (
+            "google_business",
+            429,
+            {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED"}},
+            RateLimited,
+        ),
+        (
+            "google_business",
+            401,
+            {"error": {"code": 401, "status": "UNAUTHENTICATED"}},
+            AuthExpired,
+        ),
+        ("google_business", 403, {"error": {"code": 403, "status": "PERMISSION_DENIED"}}, Rejected),
+        ("google_business", 503, {"error": {"code": 503, "status": "UNAVAILABLE"}}, Transient),
+    ],
+)
+def test_every_platform_maps_its_errors_onto_the_closed_vocabulary(slug, status, body, expected):
+    with pytest.raises(expected):
+        get_provider(slug).raise_for_response(_response(status, body))
+
+
+def test_a_linkedin_duplicate_names_the_live_post():
+    with pytest.raises(Duplicate) as excinfo:
+        get_provider("linkedin").raise_for_response(
+            _response(422, {"message": "Content is a duplicate of urn:li:share:7"})
+        )
+    assert excinfo.value.existing_id == "urn:li:share:7"
