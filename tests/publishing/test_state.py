@@ -94,12 +94,10 @@ def test_job_events_cannot_be_rewritten(job):
     if db_connection.vendor == "postgresql":
         from django.db import DatabaseError, transaction
 
-        with pytest.raises(DatabaseError), transaction.atomic():
-            with db_connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE publishing_jobevent SET status = 'published' WHERE id = %s",
-                    [event.pk],
-                )
+        with pytest.raises(DatabaseError), transaction.atomic(), db_connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE publishing_jobevent SET status = 'published' WHERE id = %s", [event.pk]
+            )
     assert JobEvent.objects.get(pk=event.pk).status == S.CANCELLED
 
 
