@@ -8,7 +8,7 @@ a job halfway through an edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -49,7 +49,7 @@ def check_schedule(scheduled_at: datetime, *, now: datetime | None = None) -> da
             f"scheduled_at is more than {settings.PUBLISH_MAX_SCHEDULE_DAYS} days ahead.",
             field="scheduled_at",
         )
-    return scheduled_at.astimezone(timezone.UTC)
+    return scheduled_at.astimezone(UTC)
 
 
 def _connections(brand, connection_ids: Sequence[int]) -> list[PlatformConnection]:
