@@ -1,0 +1,1 @@
+"""Checks: small pure functions `(post, ..., policy) -> list[Finding]`."""

@@ -1,0 +1,127 @@
+"""Checks against the brand's own rules and its enabled compliance packs."""
+
+from __future__ import annotations
+
+from validation.findings import Finding, Rule, Severity
+from validation.policy import Policy, squash
+from validation.types import PostView
+
+
+def banned_phrase(post: PostView, policy: Policy) -> list[Finding]:
+    return [
+        Finding(
+            Rule.BANNED_PHRASE,
+            Severity.ERROR,
+            "text",
+            f'"{post.text.text[s:e]}" is banned by {term.source}.'
+            + (f" {term.why}" if term.why else ""),
+            "Remove or reword it.",
+            (s, e),
+        )
+        for term, s, e in policy.banned_phrase_matcher.find(post.text.text)
+    ]
+
+
+def banned_claim(post: PostView, policy: Policy) -> list[Finding]:
+    return [
+        Finding(
+            Rule.BANNED_CLAIM,
+            Severity.ERROR,
+            "text",
+            f'"{post.text.text[s:e]}" is a claim {term.source} does not allow.'
+            + (f" {term.why}" if term.why else ""),
+            "Remove the claim or substantiate it with approved wording.",
+            (s, e),
+        )
+        for term, s, e in policy.banned_claim_matcher.find(post.text.text)
+    ]
+
+
+def review_keyword(post: PostView, policy: Policy) -> list[Finding]:
+    return [
+        Finding(
+            Rule.REVIEW_KEYWORD,
+            Severity.REVIEW,
+            "text",
+            f'"{post.text.text[s:e]}" needs review under {term.source}.'
+            + (f" {term.why}" if term.why else ""),
+            "Ask a brand admin to approve the post.",
+            (s, e),
+        )
+        for term, s, e in policy.review_matcher.find(post.text.text)
+    ]
+
+
+def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
+    if policy.competitor_regex is None:
+        return []
+    return [
+        Finding(
+            Rule.COMPETITOR_MENTION,
+            Severity.REVIEW,
+            "text",
+            f'"{m.group()}" names a competitor.',
+            "Remove it, or ask a brand admin to approve the post.",
+            m.span(),
+        )
+        for m in policy.competitor_regex.finditer(post.text.text)
+    ]
+
+
+def missing_hashtag(post: PostView, policy: Policy) -> list[Finding]:
+    if not policy.required_tag_keys:
+        return []
+    present = {tag.key for tag in post.text.hashtags}
+    return [
+        Finding(
+            Rule.MISSING_HASHTAG,
+            Severity.ERROR,
+            "text",
+            f"The brand requires #{tag.lstrip('#')}.",
+            f"Add #{tag.lstrip('#')}.",
+        )
+        for tag, key in zip(policy.required_hashtags, policy.required_tag_keys, strict=True)
+        if key not in present
+    ]
+
+
+def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
+    if not policy.required_disclaimers:
+        return []
+    squashed = squash(post.text.text)
+    found = []
+    for disclaimer in required_disclaimers(post.text.text, policy):
+        if squash(disclaimer.text) not in squashed:
+            found.append(
+                Finding(
+                    Rule.MISSING_DISCLAIMER,
+                    Severity.ERROR,
+                    "text",
+                    f'{disclaimer.source} requires the disclaimer "{disclaimer.text}".',
+                    f'Add "{disclaimer.text}".',
+                )
+            )
+    return found
+
+
+def required_disclaimers(text: str, policy: Policy):
+    """The disclaimers that apply to this text (some only when a trigger word appears)."""
+    lowered = None
+    for disclaimer in policy.required_disclaimers:
+        if not disclaimer.when_any:
+            yield disclaimer
+            continue
+        lowered = lowered if lowered is not None else squash(text)
+        padded = f" {lowered} "
+        if any(f" {squash(word)}" in padded for word in disclaimer.when_any):
+            yield disclaimer
+
+
+BRAND_CHECKS = (
+    banned_phrase,
+    banned_claim,
+    review_keyword,
+    competitor_mention,
+    missing_hashtag,
+    missing_disclaimer,
+)

@@ -1,0 +1,196 @@
+"""Personal data in post text: emails, phone numbers, US SSNs, payment cards, IBANs.
+
+Each detector finds candidates with a cheap regex and then proves them (phonenumbers
+validity, SSN ranges, Luhn + issuer prefix, IBAN length + mod-97) so order numbers, dates,
+prices, versions and tracking codes stay quiet. A number introduced by a word like "order" or
+"tracking" is treated as a reference, never as personal data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from validation.findings import Finding, Rule, Severity
+from validation.policy import Policy, contact_key
+from validation.types import PostView
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+"
+    r"[A-Za-z]{2,24}(?![\w-])"
+)
+# Digit groups with optional separators; at least 7 digits for a phone, 13 for a card.
+_DIGITS_RE = re.compile(r"(?<![\w.,/-])\+?\(?\d[\d\s().\-/]{5,}\d(?![\w]|[.,]\d)")
+SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
+IBAN_RE = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30})(?![\w])")
+_REFERENCE_WORDS = re.compile(
+    r"(?:order|invoice|ref|reference|tracking|track|parcel|shipment|sku|item|ticket|case|"
+    r"serial|model|part|version|ver|build|isbn|no|nr|number|id|#)\W{0,3}$",
+    re.IGNORECASE,
+)
+
+# ISO 13616 lengths for the countries we expect; an unknown country is not an IBAN.
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21,
+    "HU": 28, "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27,
+    "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SA": 24, "SE": 24, "SI": 19,
+    "SK": 24, "SM": 27, "TR": 26,
+}  # fmt: skip
+
+
+def _is_reference(text: str, start: int) -> bool:
+    return bool(_REFERENCE_WORDS.search(text[max(0, start - 24) : start]))
+
+
+def _allowed(policy: Policy, value: str) -> bool:
+    return contact_key(value) in policy.allowed_contact_keys
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def card_issuer(digits: str) -> str | None:
+    """The card network whose prefix and length match, or None."""
+    n = len(digits)
+    p2, p3, p4, p6 = int(digits[:2]), int(digits[:3]), int(digits[:4]), int(digits[:6])
+    if digits[0] == "4" and n in (13, 16, 19):
+        return "Visa"
+    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
+        return "Mastercard"
+    if p2 in (34, 37) and n == 15:
+        return "American Express"
+    if (p4 == 6011 or p2 == 65 or 644 <= p3 <= 649 or 622126 <= p6 <= 622925) and 16 <= n <= 19:
+        return "Discover"
+    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
+        return "JCB"
+    if (300 <= p3 <= 305 or p2 in (36, 38, 39)) and 14 <= n <= 19:
+        return "Diners Club"
+    if p2 == 62 and 16 <= n <= 19:
+        return "UnionPay"
+    return None
+
+
+def _card_grouping_ok(raw: str) -> bool:
+    """Cards are written solid or in groups split by one kind of separator."""
+    seps = {c for c in raw if not c.isdigit()}
+    return not seps or (len(seps) == 1 and seps <= {" ", "-"})
+
+
+def ssn_valid(area: str, group: str, serial: str) -> bool:
+    a = int(area)
+    return a != 0 and a != 666 and a < 900 and group != "00" and serial != "0000"
+
+
+def iban_valid(candidate: str) -> bool:
+    iban = candidate.replace(" ", "")
+    if IBAN_LENGTHS.get(iban[:2]) != len(iban):
+        return False
+    moved = iban[4:] + iban[:4]
+    number = "".join(str(int(ch, 36)) for ch in moved)
+    return int(number) % 97 == 1
+
+
+def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int, end: int):
+    return Finding(rule, severity, "text", message, tip, (start, end))
+
+
+def pii(post: PostView, policy: Policy) -> list[Finding]:
+    text = post.text.text
+    found: list[Finding] = []
+    if "@" in text:
+        for m in EMAIL_RE.finditer(text):
+            if not _allowed(policy, m.group()):
+                found.append(
+                    _finding(
+                        Rule.PII_EMAIL,
+                        Severity.REVIEW,
+                        "The text contains an email address.",
+                        "Remove it, or add it to the brand's allowed contacts if it is public.",
+                        m.start(),
+                        m.end(),
+                    )
+                )
+    if not any(ch.isdigit() for ch in text):
+        return found
+    taken: list[tuple[int, int]] = []
+    for m in SSN_RE.finditer(text):
+        if ssn_valid(m.group(1), m.group(3), m.group(4)) and not _is_reference(text, m.start()):
+            taken.append(m.span())
+            found.append(
+                _finding(
+                    Rule.PII_SSN,
+                    Severity.ERROR,
+                    "The text contains what looks like a US Social Security number.",
+                    "Remove it.",
+                    *m.span(),
+                )
+            )
+    for m in IBAN_RE.finditer(text):
+        if iban_valid(m.group(1)):
+            taken.append(m.span())
+            found.append(
+                _finding(
+                    Rule.PII_IBAN,
+                    Severity.REVIEW,
+                    "The text contains a bank account number (IBAN).",
+                    "Remove it unless it is the brand's public donation account.",
+                    *m.span(),
+                )
+            )
+    for m in _DIGITS_RE.finditer(text):
+        start, end = m.span()
+        if any(s <= start < e for s, e in taken) or _is_reference(text, start):
+            continue
+        raw = m.group()
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        if 13 <= len(digits) <= 19 and _card_grouping_ok(raw.strip()):
+            issuer = card_issuer(digits)
+            if issuer and luhn_ok(digits):
+                found.append(
+                    _finding(
+                        Rule.PII_CARD,
+                        Severity.ERROR,
+                        f"The text contains a {issuer} card number.",
+                        "Remove it.",
+                        start,
+                        end,
+                    )
+                )
+                continue
+        if 7 <= len(digits) <= 15:
+            found.extend(_phones(text, start, end, policy))
+    return found
+
+
+def _phones(text: str, start: int, end: int, policy: Policy) -> list[Finding]:
+    # Run the (slow, thorough) matcher only on the candidate window, with a little context so
+    # it can see a leading "+" or bracket.
+    lo = max(0, start - 1)
+    window = text[lo : end + 1]
+    out = []
+    matcher = phonenumbers.PhoneNumberMatcher(
+        window, policy.default_region, leniency=phonenumbers.Leniency.VALID
+    )
+    for match in matcher:
+        if _allowed(policy, match.raw_string):
+            continue
+        out.append(
+            _finding(
+                Rule.PII_PHONE,
+                Severity.REVIEW,
+                "The text contains a phone number.",
+                "Remove it, or add it to the brand's allowed contacts if it is public.",
+                lo + match.start,
+                lo + match.end,
+            )
+        )
+    return out

@@ -1,0 +1,113 @@
+"""A brand's rules as one immutable, precompiled value (built from BrandPolicy and the enabled
+compliance packs by validation.selectors). Checks only ever see this, never the ORM, which
+keeps them pure and lets a batch compile the regexes once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    """A phrase to find, where it comes from and why it matters."""
+
+    phrase: str
+    source: str = "brand policy"  # "brand policy" or "<pack slug> v<version>"
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Disclaimer:
+    text: str
+    source: str = "brand policy"
+    # Only required when the post mentions one of these (empty: always required).
+    when_any: tuple[str, ...] = ()
+
+
+def squash(text: str) -> str:
+    """Case- and whitespace-insensitive form used to test whether a disclaimer is present."""
+    return " ".join(text.casefold().split()).strip(" .!")
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = [re.escape(w) for w in phrase.split()]
+    return r"\s+".join(words)
+
+
+class PhraseMatcher:
+    """Finds whole-word, case-insensitive occurrences of many phrases with one regex."""
+
+    def __init__(self, terms: tuple[Term, ...]):
+        self.by_key = {squash(t.phrase): t for t in terms if t.phrase.strip()}
+        if self.by_key:
+            alternation = "|".join(
+                _phrase_pattern(t.phrase)
+                for t in sorted(self.by_key.values(), key=lambda t: -len(t.phrase))
+            )
+            self.regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+        else:
+            self.regex = None
+
+    def find(self, text: str):
+        if self.regex is None:
+            return
+        for match in self.regex.finditer(text):
+            term = self.by_key.get(squash(match.group()))
+            if term is not None:
+                yield term, match.start(), match.end()
+
+
+def _competitor_regex(names: tuple[str, ...]) -> re.Pattern | None:
+    alternatives = []
+    for name in names:
+        words = [re.escape(w) for w in name.split()]
+        if not words:
+            continue
+        # "Globex Tea", "@GlobexTea", "#globex_tea"
+        alternatives.append(r"\s+".join(words))
+        alternatives.append("_?".join(words))
+    if not alternatives:
+        return None
+    alternation = "|".join(sorted(set(alternatives), key=len, reverse=True))
+    return re.compile(rf"(?<![\w@#])[@#]?(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Policy:
+    banned_phrases: tuple[Term, ...] = ()
+    banned_claims: tuple[Term, ...] = ()
+    review_keywords: tuple[Term, ...] = ()
+    competitors: tuple[str, ...] = ()
+    required_hashtags: tuple[str, ...] = ()  # without "#"
+    required_disclaimers: tuple[Disclaimer, ...] = ()
+    toxicity_review: float = 0.6
+    toxicity_block: float = 0.9
+    hashtag_warnings: dict[str, int | None] = field(default_factory=dict)
+    allowed_contacts: tuple[str, ...] = ()  # the brand's own public email / phone
+    default_region: str = "US"
+    version_key: str = ""  # identifies the policy + pack versions this was built from
+
+    def __post_init__(self):
+        # Compile once per policy; frozen, so set through object.__setattr__.
+        object.__setattr__(self, "banned_phrase_matcher", PhraseMatcher(self.banned_phrases))
+        object.__setattr__(self, "banned_claim_matcher", PhraseMatcher(self.banned_claims))
+        object.__setattr__(self, "review_matcher", PhraseMatcher(self.review_keywords))
+        object.__setattr__(self, "competitor_regex", _competitor_regex(self.competitors))
+        object.__setattr__(
+            self,
+            "required_tag_keys",
+            tuple(t.lstrip("#").casefold() for t in self.required_hashtags),
+        )
+        object.__setattr__(
+            self, "allowed_contact_keys", frozenset(_contact_key(c) for c in self.allowed_contacts)
+        )
+
+
+def _contact_key(value: str) -> str:
+    value = value.strip().casefold()
+    digits = re.sub(r"\D", "", value)
+    return value if "@" in value else digits[-9:]
+
+
+contact_key = _contact_key

@@ -1,0 +1,359 @@
+"""The validation entry points the rest of the product calls.
+
+    validate_post(*, brand, text, platforms, media=(), link=None, scheduled_at=None,
+                  text_overrides=None, thread=False, autofix=False) -> ValidationReport
+    validate_posts(*, brand, posts: Sequence[PostInput]) -> list[ValidationReport]
+    record_validation(*, report, brand, actor, content_hash, post=None) -> ValidationRun
+    content_hash(*, text, platforms, media=(), link=None, scheduled_at=None,
+                 text_overrides=None, thread=False) -> str
+    policy_update(*, brand, actor, **fields) -> BrandPolicy
+
+Validation itself is pure (no writes), so it may run anywhere, any number of times: when a
+post is written, when it is scheduled and right before it is published. Content checks
+(language, PII, brand policy) run once per distinct text, platform checks once per platform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record_action
+from validation import autofix as fixing
+from validation.checks import brand as brand_checks
+from validation.checks.language import profanity, toxicity
+from validation.checks.pii import pii
+from validation.checks.platform import PLATFORM_CHECKS
+from validation.findings import Finding, Rule, Severity
+from validation.limits import PLATFORM_SLUGS, limits_for
+from validation.models import BrandPolicy, Outcome, ValidationRun
+from validation.policy import Policy
+from validation.selectors import forget_policy, policy_for_brand
+from validation.text.entities import Analysed
+from validation.text.length import platform_length
+from validation.toxicity import toxicity_scores
+from validation.types import MediaSpec, PostView
+
+__all__ = [
+    "MediaSpec",
+    "PostInput",
+    "PlatformReport",
+    "ValidationReport",
+    "validate_post",
+    "validate_posts",
+    "record_validation",
+    "content_hash",
+    "policy_update",
+]
+
+
+@dataclass(frozen=True)
+class PostInput:
+    """One post for validate_posts; the fields mirror validate_post's arguments."""
+
+    text: str
+    platforms: Sequence[str]
+    media: Sequence[MediaSpec] = ()
+    link: str | None = None
+    scheduled_at: datetime | None = None
+    text_overrides: dict[str, str] | None = None
+    thread: bool = False
+    autofix: bool = False
+
+
+@dataclass(frozen=True)
+class PlatformReport:
+    platform: str
+    length: int  # the platform's own count of the final text (weighted for X)
+    max_length: int
+    findings: tuple[Finding, ...]  # everything for this platform, after any fixes
+    fixed_text: str | None = None  # set when auto-fix changed the text
+    fixes: tuple[fixing.Fix, ...] = ()
+    parts: tuple[str, ...] | None = None  # X thread parts when thread=True and too long
+    unfixable: tuple[str, ...] = ()  # rule ids still in error after auto-fix
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == Severity.ERROR for f in self.findings)
+
+    def as_dict(self) -> dict:
+        return {
+            "length": self.length,
+            "max_length": self.max_length,
+            "ok": self.ok,
+            "findings": [f.as_dict() for f in self.findings],
+            "fixed_text": self.fixed_text,
+            "fixes": [f.as_dict() for f in self.fixes],
+            "parts": list(self.parts) if self.parts is not None else None,
+            "unfixable": list(self.unfixable),
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    findings: tuple[Finding, ...]  # union over platforms, each finding once
+    platforms: dict[str, PlatformReport] = field(default_factory=dict)
+    policy_version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """No error anywhere: the post may be published (after review if needs_review)."""
+        return not any(f.severity == Severity.ERROR for f in self.findings)
+
+    @property
+    def needs_review(self) -> bool:
+        return any(f.severity == Severity.REVIEW for f in self.findings)
+
+    @property
+    def outcome(self) -> str:
+        if not self.ok:
+            return Outcome.BLOCKED
+        return Outcome.NEEDS_REVIEW if self.needs_review else Outcome.OK
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "needs_review": self.needs_review,
+            "findings": [f.as_dict() for f in self.findings],
+            "platforms": {slug: r.as_dict() for slug, r in self.platforms.items()},
+        }
+
+
+class _ContentChecks:
+    """Content findings per distinct text, computed once and shared by platforms and posts."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.scores: dict[str, float] = {}
+        self.done: dict[str, tuple[Finding, ...]] = {}
+
+    def prescore(self, texts) -> None:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.scores))
+        self.scores.update(zip(todo, toxicity_scores(todo), strict=True))
+
+    def findings(self, analysed: Analysed) -> tuple[Finding, ...]:
+        key = analysed.text
+        if key not in self.done:
+            if key not in self.scores:
+                self.prescore([key])
+            post = PostView(analysed)
+            found = [*profanity(post, self.policy), *toxicity(self.scores[key], self.policy)]
+            found += pii(post, self.policy)
+            for check in brand_checks.BRAND_CHECKS:
+                found += check(post, self.policy)
+            self.done[key] = tuple(found)
+        return self.done[key]
+
+
+def _check_platform(
+    slug: str, analysed: Analysed, post: PostInput, policy: Policy, content, now: datetime
+) -> list[Finding]:
+    limits = limits_for(slug)
+    view = PostView(analysed, tuple(post.media), post.link, post.scheduled_at, now)
+    found = []
+    for check in PLATFORM_CHECKS:
+        found += check(view, limits, policy)
+    return found + list(content.findings(analysed))
+
+
+def _validate_platform(slug, post: PostInput, policy: Policy, content, now) -> PlatformReport:
+    limits = limits_for(slug)
+    raw = (post.text_overrides or {}).get(slug, post.text)
+    analysed = Analysed.of(raw)
+    fixes: tuple[fixing.Fix, ...] = ()
+    fixed_text = None
+    parts = None
+    threaded = post.thread and slug == "x"
+    if post.autofix:
+        result = fixing.autofix(analysed.text, limits=limits, policy=policy, thread=post.thread)
+        fixes, parts = result.fixes, result.parts
+        if result.text != analysed.text:
+            fixed_text = result.text
+            analysed = Analysed.of(result.text)
+    elif threaded and platform_length(analysed, weighted=True) > limits.max_length:
+        parts = fixing.split_thread(analysed.text, limits)
+    findings = _check_platform(slug, analysed, post, policy, content, now)
+    if threaded and parts is not None:
+        # Over-long X text with the thread option is published as these parts: each must fit.
+        findings = [f for f in findings if f.rule != Rule.TEXT_LENGTH]
+        findings += [
+            Finding(
+                Rule.TEXT_LENGTH,
+                Severity.WARNING,
+                "text",
+                f"Too long for one post; it will be published as a thread of {len(parts)}.",
+            )
+        ]
+    unfixable = ()
+    if post.autofix:
+        unfixable = tuple(
+            dict.fromkeys(str(f.rule) for f in findings if f.severity == Severity.ERROR)
+        )
+    return PlatformReport(
+        platform=slug,
+        length=platform_length(analysed, weighted=limits.weighted),
+        max_length=limits.max_length,
+        findings=tuple(findings),
+        fixed_text=fixed_text,
+        fixes=fixes,
+        parts=parts,
+        unfixable=unfixable,
+    )
+
+
+def _check_platforms(platforms: Sequence[str]) -> None:
+    if not platforms:
+        raise ValueError("Name at least one platform.")
+    unknown = [p for p in platforms if p not in PLATFORM_SLUGS]
+    if unknown:
+        raise ValueError(f"Unknown platforms: {', '.join(unknown)}.")
+
+
+def _report(post: PostInput, policy: Policy, content: _ContentChecks, now) -> ValidationReport:
+    _check_platforms(post.platforms)
+    reports = {
+        slug: _validate_platform(slug, post, policy, content, now)
+        for slug in dict.fromkeys(post.platforms)
+    }
+    union = dict.fromkeys(f for r in reports.values() for f in r.findings)
+    return ValidationReport(
+        findings=tuple(union), platforms=reports, policy_version=policy.version_key
+    )
+
+
+def validate_post(
+    *,
+    brand,
+    text: str,
+    platforms: list[str],
+    media: list[MediaSpec] = (),
+    link: str | None = None,
+    scheduled_at: datetime | None = None,
+    text_overrides: dict[str, str] | None = None,
+    thread: bool = False,
+    autofix: bool = False,
+) -> ValidationReport:
+    """Validate one post for each target platform. Raises ValueError for unknown platforms."""
+    policy = policy_for_brand(brand=brand)
+    post = PostInput(
+        text, tuple(platforms), tuple(media), link, scheduled_at, text_overrides, thread, autofix
+    )
+    return _report(post, policy, _ContentChecks(policy), timezone.now())
+
+
+def validate_posts(*, brand, posts: Sequence[PostInput]) -> list[ValidationReport]:
+    """Validate many posts of one brand; the toxicity model scores all texts in one call."""
+    policy = policy_for_brand(brand=brand)
+    content = _ContentChecks(policy)
+    texts = []
+    for post in posts:
+        texts.append(Analysed.of(post.text).text)
+        texts += [Analysed.of(t).text for t in (post.text_overrides or {}).values()]
+    content.prescore(texts)
+    now = timezone.now()
+    return [_report(post, policy, content, now) for post in posts]
+
+
+def content_hash(
+    *,
+    text: str,
+    platforms: Sequence[str],
+    media: Sequence[MediaSpec] = (),
+    link: str | None = None,
+    scheduled_at: datetime | None = None,
+    text_overrides: dict[str, str] | None = None,
+    thread: bool = False,
+) -> str:
+    """A stable SHA-256 of what was validated, so an approval can be tied to exact content."""
+    payload = {
+        "text": Analysed.of(text).text,
+        "platforms": sorted(platforms),
+        "media": [[m.type, m.mime, m.width, m.height, m.size_bytes, m.duration_s] for m in media],
+        "link": link,
+        "scheduled_at": scheduled_at.isoformat() if scheduled_at else None,
+        "text_overrides": {
+            k: Analysed.of(v).text for k, v in sorted((text_overrides or {}).items())
+        },
+        "thread": thread,
+    }
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def record_validation(
+    *, report: ValidationReport, brand, actor, content_hash: str, post=None
+) -> ValidationRun:
+    """Store one validation of a submitted post (append-only) with its audit row."""
+    with transaction.atomic():
+        run = ValidationRun.objects.create(
+            brand=brand,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            post_id=getattr(post, "pk", None),
+            content_hash=content_hash,
+            platforms=list(report.platforms),
+            outcome=report.outcome,
+            findings=[
+                {
+                    **f.as_dict(),
+                    "platforms": [s for s, r in report.platforms.items() if f in r.findings],
+                }
+                for f in report.findings
+            ],
+            policy_version=report.policy_version,
+        )
+        record_action(
+            action="validation.run",
+            actor=actor,
+            brand=brand,
+            target=run,
+            details={
+                "outcome": run.outcome,
+                "content_hash": content_hash,
+                "post_id": run.post_id,
+                "rules": sorted({f.rule for f in report.findings}),
+            },
+        )
+    return run
+
+
+POLICY_FIELDS = {
+    "banned_phrases",
+    "competitors",
+    "required_hashtags",
+    "required_disclaimers",
+    "review_keywords",
+    "allowed_contacts",
+    "toxicity_review",
+    "toxicity_block",
+    "compliance_packs",
+    "hashtag_warnings",
+}
+
+
+def policy_update(*, brand, actor, request=None, **fields) -> BrandPolicy:
+    """Create or change a brand's policy (validated, audited, cache dropped)."""
+    unknown = set(fields) - POLICY_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown policy fields: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        policy, _ = BrandPolicy.objects.select_for_update().get_or_create(brand=brand)
+        for name, value in fields.items():
+            setattr(policy, name, value)
+        policy.full_clean()
+        policy.save()
+        record_action(
+            action="validation.policy_updated",
+            actor=actor,
+            brand=brand,
+            target=policy,
+            request=request,
+            details={"fields": sorted(fields)},
+        )
+    forget_policy(brand.pk)
+    return policy

@@ -1,0 +1,1 @@
+"""Text analysis shared by the checks: entities (URLs, hashtags, mentions) and lengths."""

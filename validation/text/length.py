@@ -1,0 +1,75 @@
+"""Platform text lengths. X uses twitter-text v3 weighting, written from its config:
+
+    config/v3.json: scale 100, defaultWeight 200, transformedURLLength 23,
+    emojiParsingEnabled, ranges (weight 100): 0-4351, 8192-8205, 8208-8223, 8242-8247.
+
+So light code points weigh 1, all others 2, every URL 23 and each emoji sequence 2, after NFC.
+
+Emoji sequences: we use the `regex` module's Unicode properties rather than the `emoji`
+package. `regex` matches a whole 500-character post in ~20 µs in C against ~300 µs for
+`emoji.emoji_list` (a pure-Python trie), and its Unicode tables are current. The property
+pattern follows the UTS #51 grammar (flags, keycaps, modifiers, ZWJ joins, tag sequences) so it
+also accepts non-RGI ZWJ combinations that twitter-text's list-based regex would split; that
+only changes counts for invented sequences. Text-presentation symbols without U+FE0F (© ®)
+count by their code point, like twitter-text which only sees emoji-presentation forms.
+"""
+
+from __future__ import annotations
+
+import re
+
+import regex
+
+from validation.text.entities import Analysed
+
+X_URL_WEIGHT = 23
+X_EMOJI_WEIGHT = 2
+
+# Code points outside the v3 light ranges weigh 2: count them with one C-level findall.
+_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+
+_EMOJI_BASE = (
+    r"(?:\p{Extended_Pictographic}\uFE0F|\p{Emoji_Presentation}\p{EMod}?"
+    r"|\p{Extended_Pictographic}\p{EMod})"
+)
+EMOJI_RE = regex.compile(
+    r"\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"  # subdivision flags (England, Scotland)
+    r"|\p{RI}\p{RI}"  # country flags
+    r"|[0-9#*]\uFE0F?\u20E3"  # keycaps
+    + r"|"
+    + _EMOJI_BASE
+    + r"(?:\u200D(?:"
+    + _EMOJI_BASE
+    + r"|\p{Extended_Pictographic}))*"
+)
+
+
+def _plain_weight(segment: str) -> int:
+    if segment.isascii():
+        return len(segment)
+    weight = 0
+    rest_parts = []
+    pos = 0
+    for match in EMOJI_RE.finditer(segment):
+        rest_parts.append(segment[pos : match.start()])
+        weight += X_EMOJI_WEIGHT
+        pos = match.end()
+    rest_parts.append(segment[pos:])
+    rest = "".join(rest_parts)
+    return weight + len(rest) + len(_HEAVY.findall(rest))
+
+
+def x_weighted_length(text: str | Analysed) -> int:
+    analysed = text if isinstance(text, Analysed) else Analysed.of(text)
+    body = analysed.text
+    total = 0
+    pos = 0
+    for url in analysed.urls:
+        total += _plain_weight(body[pos : url.start]) + X_URL_WEIGHT
+        pos = url.end
+    return total + _plain_weight(body[pos:])
+
+
+def platform_length(analysed: Analysed, *, weighted: bool) -> int:
+    """The platform's own count: weighted for X, code points elsewhere."""
+    return x_weighted_length(analysed) if weighted else len(analysed.text)
