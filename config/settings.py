@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "validation",
     "publishing",
     "sandbox",
+    "sandbox.published",
 ]
 
 MIDDLEWARE = [
