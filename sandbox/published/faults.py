@@ -3,7 +3,6 @@
 - latency: sleep `seconds`, then answer normally.
 - accepted_timeout: run the real endpoint (the post IS accepted and recorded), then hold the
   answer for `seconds` so the client's read timeout fires: "the post may exist".
-- reset: accept nothing and drop the connection without an HTTP answer.
 """
 
 from __future__ import annotations
@@ -33,21 +32,3 @@ def _accepted_timeout(request: HttpRequest, fault: SandboxFault) -> HttpResponse
     response = view(request, *match.args, **match.kwargs)
     time.sleep(float(fault.options.get("seconds", 30)))
     return response
-
-
-class ConnectionReset(Exception):
-    """Raised to make the sandbox's server drop the socket (see `reset`)."""
-
-
-@fault_kind("reset")
-def _reset(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
-    # A WSGI app cannot close its socket; the closest faithful thing is an answer that is not
-    # HTTP at all, which clients report as a connection error. Nothing is recorded as posted.
-    stream = request.META.get("wsgi.input")
-    sock = getattr(getattr(stream, "stream", None), "raw", None)
-    sock = getattr(sock, "_sock", None)
-    if sock is not None:
-        import socket
-
-        sock.shutdown(socket.SHUT_RDWR)
-    raise ConnectionReset("sandbox fault: connection reset")
