@@ -9,6 +9,7 @@ from core.views import healthz
 api_v1 = [
     path("", include("tenancy.api_urls")),
     path("", include("publishing.api_urls")),
+    path("", include("validation.api_urls")),
 ]
 
 urlpatterns = [

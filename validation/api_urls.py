@@ -1,0 +1,7 @@
+from django.urls import path
+
+from validation import api
+
+urlpatterns = [
+    path("brands/<int:brand_id>/validate", api.Validate.as_view(), name="api-validate"),
+]
