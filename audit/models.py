@@ -18,6 +18,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
 
+    def delete_for_retention(self) -> int:
+        """Only for audit.services.prune_older_than, which also unlocks the database trigger."""
+        return self._raw_delete(self.db)
+
 
 class AppendOnlyModel(models.Model):
     objects = AppendOnlyQuerySet.as_manager()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.db import models
+from datetime import datetime
 
-from audit.models import ActionLog
+from django.apps import apps
+from django.db import connection, models, transaction
+
+from audit.models import ActionLog, AppendOnlyModel
 from core.logging import redact_value
 
 
@@ -30,3 +33,35 @@ def record_action(
         ip_address=client_ip(request),
         details=redact_value(details or {}),
     )
+
+
+def append_only_models() -> list[type[AppendOnlyModel]]:
+    return [m for m in apps.get_models() if issubclass(m, AppendOnlyModel)]
+
+
+def prune_older_than(*, cutoff: datetime, batch_size: int = 5000, actor=None) -> dict[str, int]:
+    """Delete audit rows created before `cutoff`, table by table in batches, and record that it
+    happened (the record itself is new, so it survives this run)."""
+    removed: dict[str, int] = {}
+    for model in append_only_models():
+        total = 0
+        while True:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL audit.allow_retention = 'on'")
+                ids = list(
+                    model.objects.filter(created_at__lt=cutoff)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:batch_size]
+                )
+                if not ids:
+                    break
+                total += model.objects.filter(pk__in=ids).delete_for_retention()
+        removed[model._meta.label] = total
+    record_action(
+        action="audit.retention",
+        actor=actor,
+        details={"cutoff": cutoff.isoformat(), "removed": removed},
+    )
+    return removed

@@ -204,6 +204,10 @@ if env.boolean("BEHIND_TLS_PROXY", False):
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Audit ----------------------------------------------------------------------------------
+# `manage.py prune_audit` removes audit rows older than this (about 13 months by default).
+AUDIT_RETENTION_DAYS = env.integer("AUDIT_RETENTION_DAYS", 400, minimum=1)
+
 # --- Sandbox platforms ----------------------------------------------------------------------
 SANDBOX_PLATFORMS = env.boolean("SANDBOX_PLATFORMS", False)
 
