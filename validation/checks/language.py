@@ -24,6 +24,9 @@ PROFANE = (
     "jackass", "dumbass", "cocksucker", "retard", "shithead", "fuckwit", "goddamn",
 )  # fmt: skip
 
+# Real places the repeated-letter rule would otherwise catch (Twatt, Orkney and Shetland).
+ALLOWED = frozenset({"twatt"})
+
 _LEET = {
     "a": "a@4*", "b": "b8", "e": "e3*", "g": "g9", "i": "i1!*|", "l": "l1|", "o": "o0*",
     "s": "s5$", "t": "t7+", "u": "u*v", "z": "z2",
@@ -48,7 +51,6 @@ def _compile(words: tuple[str, ...]) -> re.Pattern:
 
 _SLUR_RE = _compile(SLURS)
 _PROFANE_RE = _compile(PROFANE)
-_WHOLE_SLUR = re.compile(f"(?:{_SLUR_RE.pattern})", re.IGNORECASE)
 # Single characters split by one separator used throughout: "f.u.c.k", "s h i t", "b-i-t-c-h".
 _SPACED_RE = re.compile(r"(?<![\w.*-])\w(?P<sep>[ .\-_*])(?:\w(?P=sep)){1,10}\w(?![\w*])")
 
@@ -57,7 +59,11 @@ def offensive_words(text: str) -> list[tuple[bool, int, int, str]]:
     """(is_slur, start, end, matched) for each offensive word in text."""
     hits = []
     for regex, slur in ((_SLUR_RE, True), (_PROFANE_RE, False)):
-        hits.extend((slur, m.start(), m.end(), m.group()) for m in regex.finditer(text))
+        hits.extend(
+            (slur, m.start(), m.end(), m.group())
+            for m in regex.finditer(text)
+            if m.group().lower() not in ALLOWED
+        )
     for m in _SPACED_RE.finditer(text):
         joined = m.group().replace(m.group("sep"), "")
         for regex, slur in ((_SLUR_RE, True), (_PROFANE_RE, False)):

@@ -26,7 +26,8 @@ SSN_RE = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
 IBAN_RE = re.compile(r"(?<![\w])([A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30})(?![\w])")
 _REFERENCE_WORDS = re.compile(
     r"(?:order|invoice|ref|reference|tracking|track|parcel|shipment|sku|item|ticket|case|"
-    r"serial|model|part|version|ver|build|isbn|no|nr|number|id|#)\W{0,3}$",
+    r"serial|model|part|version|ver|build|isbn|no|nr|number|id|#)"
+    r"(?:\W{1,3}(?:number|no|nr|id|code|is|was|ref))*\W{0,3}$",
     re.IGNORECASE,
 )
 
