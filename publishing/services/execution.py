@@ -188,10 +188,13 @@ def _handle_duplicate(
         _record_published(job.pk, found)
         return "published"
     found = None
-    try:
-        found = platform_calls.find_post(job)
-    except pb.ProviderError:
-        logger.warning("lookup after duplicate failed for job %s", job.pk)
+    if job.attempts > 1:
+        # Only a job that has been sent before can be duplicating itself; on a first attempt
+        # the duplicate is an older post with the same content, which is not ours to claim.
+        try:
+            found = platform_calls.find_post(job)
+        except pb.ProviderError:
+            logger.warning("lookup after duplicate failed for job %s", job.pk)
     if found is not None:
         _attempt_finish(attempt, "published", started, error)
         _record_published(job.pk, found)

@@ -50,13 +50,19 @@ def build_content(job: PublishJob) -> pb.PostContent:
 
 def _with_token(connection: PlatformConnection, call: Callable[[pb.TokenSet], T]) -> T:
     """Run `call` with a valid token; on AuthExpired refresh once and run it again."""
-    from connections import services as connection_services
+    from connections.services.vault import get_valid_token
 
-    token = connection_services.get_valid_token(connection)
+    token = get_valid_token(connection)
     try:
         return call(token)
     except pb.AuthExpired:
-        token = connection_services.get_valid_token(connection, force_refresh=True)
+        if token.expires_at is None:
+            raise pb.AuthRevoked(f"{connection.platform}: the token was refused") from None
+        # Ask for a token that outlives the refused one: the vault refreshes under its row
+        # lock, or hands back the one another worker just refreshed.
+        token = get_valid_token(
+            connection, min_validity=token.expires_at - timezone.now() + timedelta(seconds=1)
+        )
         return call(token)
 
 
@@ -127,9 +133,10 @@ def pause_for_reconnect(
 ) -> None:
     """The grant is gone: mark the account as needing re-auth and park the job until a person
     reconnects it (`resume_reconnected` wakes it)."""
-    PlatformConnection.objects.filter(pk=job.connection_id).exclude(
-        status=ConnectionStatus.NEEDS_REAUTH
-    ).update(status=ConnectionStatus.NEEDS_REAUTH, last_error=error.message[:500])
+    from connections.services.vault import mark_needs_reauth
+
+    if job.connection.status != ConnectionStatus.NEEDS_REAUTH:
+        mark_needs_reauth(job.connection, error)
     state.try_transition(
         job.pk,
         expected=expected,

@@ -41,3 +41,68 @@ def make_post(brand, owner, x_connection):
         )
 
     return make
+
+
+# --- Against the sandbox over real HTTP ---------------------------------------------------
+
+X_SCOPES = ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"]
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    """The live server's base URL, with every provider URL pointed at its sandbox."""
+    import copy
+
+    from config.platforms import platform_settings
+
+    settings.SANDBOX_BASE_URL = live_server.url
+    for name, value in platform_settings(sandbox=True, sandbox_base_url=live_server.url).items():
+        setattr(settings, name, value)
+    settings.SANDBOX_LIFETIMES = copy.deepcopy(settings.SANDBOX_LIFETIMES)
+    settings.PUBLIC_BASE_URL = live_server.url
+    return live_server.url
+
+
+def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True):
+    """An X account connected with tokens the sandbox itself issued."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sandbox import tokens
+    from sandbox.identities import X_USER
+    from sandbox.models import SandboxToken
+
+    access = tokens.issue(
+        "x", kind=SandboxToken.ACCESS, subject=X_USER["id"], client_id="sandbox-x-client",
+        scopes=X_SCOPES, ttl=access_ttl,
+    )  # fmt: skip
+    refresh_token = (
+        tokens.issue(
+            "x",
+            kind=SandboxToken.REFRESH,
+            subject=X_USER["id"],
+            client_id="sandbox-x-client",
+            scopes=X_SCOPES,
+            ttl=None,
+            family=access.family,
+        )  # fmt: skip
+        if refresh
+        else None
+    )
+    return PlatformConnection.objects.create(
+        brand=brand,
+        platform="x",
+        account_id=X_USER["id"],
+        username=X_USER["username"],
+        display_name=X_USER["name"],
+        granted_scopes=X_SCOPES,
+        access_token=access.token,
+        refresh_token=refresh_token.token if refresh_token else "",
+        token_expires_at=timezone.now() + timedelta(hours=2),
+    )
+
+
+@pytest.fixture
+def x_live(sandbox, brand):
+    return sandbox_x_connection(brand)

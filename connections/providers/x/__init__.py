@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from connections.providers.common import BaseProvider
 from connections.providers.x import errors, oauth
+from connections.providers.x import publish as publishing
 
 
 class XProvider(BaseProvider):
@@ -26,3 +27,8 @@ class XProvider(BaseProvider):
     refresh = oauth.refresh
     revoke = oauth.revoke
     granted_scopes = oauth.granted_scopes
+
+    # Publishing (connections/providers/x/publish.py).
+    publish = publishing.publish
+    find_post = publishing.find_post
+    describe_post = publishing.describe_post

@@ -1,0 +1,165 @@
+"""X publishing (PLATFORMS.md §4.2): POST /2/tweets, images through POST /2/media/upload,
+threads as reply chains.
+
+Resumable by design: every posted tweet id is checkpointed at once (`thread_ids`), and the
+index of the part being sent is checkpointed *before* sending (`pending`). A retry skips the
+parts already posted; a part whose answer was lost is looked up on the user's timeline before
+it is sent again. So a thread that fails midway resumes from the last posted tweet.
+https://docs.x.com/x-api/posts/creation-of-a-post
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connections.providers import base as pb
+from connections.providers.http import json_body, session_for
+
+PERMALINK = "https://x.com/i/web/status/{id}"  # resolves without knowing the username
+
+
+def _api(provider, path: str) -> str:
+    return provider.setting("API_BASE").rstrip("/") + path
+
+
+def _parts(content: pb.PostContent) -> list[str]:
+    first = content.text
+    if content.link and content.link not in first:
+        # X builds the card from a URL in the text (PLATFORMS.md §4.2 "Link posts").
+        first = f"{first}\n{content.link}".strip()
+    return [first, *content.thread]
+
+
+def _upload_image(provider, token: pb.TokenSet, item: pb.MediaItem) -> str:
+    """Fetch our own media bytes, then the one-shot v2 image upload."""
+    from django.conf import settings
+
+    fetched = session_for("media").get(
+        item.url, timeout=(settings.PLATFORM_CONNECT_TIMEOUT, settings.PLATFORM_READ_TIMEOUT)
+    )
+    if fetched.status_code != 200:
+        raise pb.Rejected(f"X: media {item.url} could not be read ({fetched.status_code})")
+    response = provider.http.request(
+        "POST",
+        _api(provider, "/media/upload"),
+        bearer=token.access_token,
+        data={"media_category": "tweet_image"},
+        files={"media": ("media", fetched.content, item.mime)},
+    )
+    media_id = str(json_body(response).get("data", {}).get("id", ""))
+    if not media_id:
+        raise pb.Transient("X: media upload answered without an id")
+    return media_id
+
+
+def _recent(provider, token: pb.TokenSet, account_id: str) -> list[dict[str, Any]]:
+    response = provider.http.request(
+        "GET",
+        _api(provider, f"/users/{account_id}/tweets"),
+        bearer=token.access_token,
+        params={"max_results": 100, "tweet.fields": "created_at,referenced_tweets"},
+    )
+    data = json_body(response).get("data") or []
+    return data if isinstance(data, list) else []
+
+
+def _find_part(
+    recent: list[dict[str, Any]], text: str, reply_to: str | None, after: str | None = None
+) -> str | None:
+    for tweet in recent:
+        replied = [
+            r.get("id")
+            for r in tweet.get("referenced_tweets") or []
+            if r.get("type") == "replied_to"
+        ]
+        if tweet.get("text") != text:
+            continue
+        if reply_to and reply_to not in replied:
+            continue
+        if not reply_to and replied:
+            continue
+        return str(tweet["id"])
+    return None
+
+
+def _result(ids: list[str]) -> pb.PublishResult:
+    return pb.PublishResult(
+        platform_post_id=ids[0],
+        permalink=PERMALINK.format(id=ids[0]),
+        extra={"thread_ids": ids},
+    )
+
+
+def publish(
+    provider,
+    token: pb.TokenSet,
+    *,
+    account_id: str,
+    content: pb.PostContent,
+    saved: dict[str, Any],
+    checkpoint: pb.Checkpoint,
+) -> pb.PublishResult:
+    images = [m for m in content.media if m.mime.startswith("image/")]
+    if len(images) != len(content.media) or len(images) > 4:
+        raise pb.Rejected("X: up to 4 images per post (video is not supported here yet)")
+    media_ids: list[str] = list(saved.get("media_ids") or [])
+    if images and len(media_ids) != len(images):
+        media_ids = [_upload_image(provider, token, item) for item in images]
+        checkpoint(media_ids=media_ids)
+    ids: list[str] = list(saved.get("thread_ids") or [])
+    pending = saved.get("pending")
+    for index, text in enumerate(_parts(content)):
+        if index < len(ids):
+            continue  # posted by an earlier attempt
+        reply_to = ids[-1] if ids else None
+        if pending == index:
+            # An earlier attempt sent this part and never heard back: look before sending.
+            found = _find_part(_recent(provider, token, account_id), text, reply_to)
+            if found:
+                ids.append(found)
+                checkpoint(thread_ids=ids, pending=None)
+                continue
+        body: dict[str, Any] = {"text": text}
+        if index == 0 and media_ids:
+            body["media"] = {"media_ids": media_ids}
+        if reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": reply_to}
+        checkpoint(pending=index)
+        response = provider.http.request(
+            "POST", _api(provider, "/tweets"), bearer=token.access_token, json=body
+        )
+        tweet_id = str(json_body(response).get("data", {}).get("id", ""))
+        if not tweet_id:
+            raise pb.Unknown("X: 2xx without a tweet id")
+        ids.append(tweet_id)
+        checkpoint(thread_ids=ids, pending=None)
+    return _result(ids)
+
+
+def find_post(
+    provider,
+    token: pb.TokenSet,
+    *,
+    account_id: str,
+    content: pb.PostContent,
+    saved: dict[str, Any],
+) -> pb.PublishResult | None:
+    """The whole post (every part of a thread) on the user's timeline, or None. A partial
+    thread is None: the next attempt resumes it from the saved ids."""
+    ids: list[str] = list(saved.get("thread_ids") or [])
+    parts = _parts(content)
+    if len(ids) >= len(parts):
+        return _result(ids)
+    recent = _recent(provider, token, account_id)
+    for text in parts[len(ids) :]:
+        found = _find_part(recent, text, ids[-1] if ids else None)
+        if found is None:
+            return None
+        ids.append(found)
+    return _result(ids)
+
+
+def describe_post(
+    provider, token: pb.TokenSet, *, account_id: str, post_id: str
+) -> pb.PublishResult:
+    return pb.PublishResult(platform_post_id=post_id, permalink=PERMALINK.format(id=post_id))

@@ -1,0 +1,202 @@
+"""X publishing against the sandbox over real HTTP, one worker step at a time (no broker):
+what the platform received is asserted, including that nothing was posted twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from publishing.models import JobStatus
+from publishing.services import execution, platform_calls
+from publishing.services.posts import post_create, post_publish_now
+from sandbox.faults import add_fault
+from sandbox.models import SandboxToken
+from sandbox.published.models import SandboxPost
+
+S = JobStatus
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
+    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
+    post_publish_now(post=post, actor=owner)
+    return post.jobs.get()
+
+
+def _requeue(job):
+    # What the dispatcher does once the retry is due (retrying -> queued).
+    from publishing import state
+
+    state.transition(job.pk, expected=S.RETRYING, to=S.QUEUED)
+
+
+def test_publish_now_posts_once_and_records_the_permalink(brand, owner, x_live):
+    job = _queued_job(brand, owner, x_live)
+
+    outcome = execution.job_execute(job.pk)
+
+    job.refresh_from_db()
+    posts = list(SandboxPost.objects.filter(platform="x"))
+    assert outcome == "published" and job.status == S.PUBLISHED
+    assert [p.text for p in posts] == ["Fresh roast today"]
+    assert job.platform_post_id == posts[0].post_id
+    assert job.permalink == f"https://x.com/i/web/status/{posts[0].post_id}"
+    assert list(job.attempt_rows.values_list("outcome", flat=True)) == ["published"]
+    assert list(job.events.values_list("status", flat=True)) == [
+        "queued",
+        "publishing",
+        "published",
+    ]
+
+
+def test_a_second_delivery_of_the_same_job_posts_nothing(brand, owner, x_live):
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "published"
+    assert execution.job_execute(job.pk) == "not_claimed"
+
+    assert SandboxPost.objects.count() == 1
+
+
+def test_a_thread_is_posted_as_a_reply_chain(brand, owner, x_live):
+    job = _queued_job(brand, owner, x_live, text="One\n\nTwo\n\nThree", x_thread=True)
+
+    execution.job_execute(job.pk)
+
+    posts = list(SandboxPost.objects.order_by("id"))
+    assert [p.text for p in posts] == ["One", "Two", "Three"]
+    assert [p.reply_to for p in posts] == ["", posts[0].post_id, posts[1].post_id]
+    job.refresh_from_db()
+    assert job.platform_ids["thread_ids"] == [p.post_id for p in posts]
+
+
+def test_a_rate_limited_thread_waits_for_the_reset_and_resumes_after_the_last_posted_tweet(
+    brand, owner, x_live, monkeypatch
+):
+    monkeypatch.setenv("SANDBOX_X_TWEETS_PER_WINDOW", "2")
+    job = _queued_job(brand, owner, x_live, text="A\n\nB\n\nC", x_thread=True)
+
+    assert execution.job_execute(job.pk) == "rate_limited"
+
+    job.refresh_from_db()
+    first_two = list(SandboxPost.objects.order_by("id"))
+    assert [p.text for p in first_two] == ["A", "B"]
+    assert job.status == S.RETRYING and job.last_error_code == "rate_limited"
+    # Never earlier than the x-rate-limit-reset the sandbox sent (15-minute window).
+    assert job.next_attempt_at >= timezone.now() + timedelta(minutes=14)
+    assert platform_calls.blocked_until(x_live.pk) is not None
+
+    monkeypatch.setenv("SANDBOX_X_TWEETS_PER_WINDOW", "100")
+    platform_calls.block_connection(x_live.pk, until=timezone.now())
+    _requeue(job)
+    assert execution.job_execute(job.pk) == "published"
+
+    posts = list(SandboxPost.objects.order_by("id"))
+    assert [p.text for p in posts] == ["A", "B", "C"]
+    assert posts[2].reply_to == posts[1].post_id
+
+
+def test_a_5xx_is_retried_later_with_backoff(brand, owner, x_live):
+    add_fault(platform="x", kind="status", scope="publish", options={"status": 503})
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "retrying"
+
+    job.refresh_from_db()
+    assert job.status == S.RETRYING and job.last_error_code == "transient"
+    assert job.next_attempt_at is not None
+    assert not SandboxPost.objects.exists()
+
+
+def test_a_timeout_after_the_post_was_accepted_is_reconciled_without_posting_again(
+    brand, owner, x_live, settings
+):
+    settings.PLATFORM_READ_TIMEOUT = 1
+    add_fault(platform="x", kind="accepted_timeout", scope="publish", options={"seconds": 2})
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "reconciling"
+    job.refresh_from_db()
+    assert job.status == S.RECONCILING
+    assert SandboxPost.objects.count() == 1  # the platform did accept it
+
+    assert execution.job_reconcile(job.pk) == "published"
+
+    job.refresh_from_db()
+    post = SandboxPost.objects.get()
+    assert job.status == S.PUBLISHED and job.platform_post_id == post.post_id
+    assert list(job.attempt_rows.values_list("kind", "outcome")) == [
+        ("publish", "unknown"),
+        ("reconcile", "found"),
+    ]
+
+
+def test_an_unknown_outcome_that_never_reached_the_platform_is_sent_again_once(
+    brand, owner, x_live, settings
+):
+    settings.PLATFORM_READ_TIMEOUT = 1
+    add_fault(platform="x", kind="timeout", scope="publish", options={"seconds": 2})
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "reconciling"
+    assert execution.job_reconcile(job.pk) == "requeued"
+    assert execution.job_execute(job.pk) == "published"
+
+    assert SandboxPost.objects.count() == 1
+
+
+def test_a_duplicate_of_an_earlier_post_fails_with_the_platforms_reason(brand, owner, x_live):
+    first = _queued_job(brand, owner, x_live, text="Same words")
+    execution.job_execute(first.pk)
+    second = _queued_job(brand, owner, x_live, text="Same words")
+
+    outcome = execution.job_execute(second.pk)
+
+    second.refresh_from_db()
+    assert outcome == "failed"
+    assert second.status == S.FAILED and second.last_error_code == "duplicate"
+    assert "duplicate content" in second.last_error_message
+    assert SandboxPost.objects.count() == 1
+
+
+def test_an_expired_token_is_refreshed_once_and_the_post_goes_out(brand, owner, x_live):
+    SandboxToken.objects.filter(token=x_live.access_token).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "published"
+
+    x_live.refresh_from_db()
+    assert SandboxPost.objects.count() == 1
+    assert SandboxToken.objects.get(token=x_live.access_token).expires_at > timezone.now()
+
+
+def test_a_revoked_grant_pauses_the_job_until_the_account_is_reconnected(brand, owner, x_live):
+    SandboxToken.objects.filter(platform="x").update(revoked_at=timezone.now())
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "paused"
+
+    job.refresh_from_db()
+    x_live.refresh_from_db()
+    assert job.status == S.PAUSED and job.last_error_message == "Reconnect X to continue."
+    assert x_live.status == "needs_reauth"
+    assert platform_calls.resume_reconnected() == []
+
+    # The admin reconnects: a fresh grant is stored on the same connection.
+    from tests.publishing.conftest import sandbox_x_connection
+
+    fresh = sandbox_x_connection(
+        owner.memberships.get().brand.tenant.brands.create(name="tmp", slug="tmp")
+    )
+    x_live.access_token, x_live.refresh_token, x_live.status = (
+        fresh.access_token,
+        fresh.refresh_token,
+        "active",
+    )
+    x_live.save()
+
+    assert platform_calls.resume_reconnected() == [job.pk]
+    assert execution.job_execute(job.pk) == "published"
+    assert SandboxPost.objects.count() == 1
