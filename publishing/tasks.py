@@ -13,12 +13,12 @@ from publishing import dispatch
 from publishing.services import execution, platform_calls
 
 
-@shared_task(name="publishing.publish_job", acks_late=True, ignore_result=True)
+@shared_task(name="publishing.publish_job", queue="publish", acks_late=True, ignore_result=True)
 def publish_job(*, job_id: int) -> str:
     return execution.job_execute(job_id)
 
 
-@shared_task(name="publishing.reconcile_job", acks_late=True, ignore_result=True)
+@shared_task(name="publishing.reconcile_job", queue="publish", acks_late=True, ignore_result=True)
 def reconcile_job(*, job_id: int) -> str:
     return execution.job_reconcile(job_id)
 
