@@ -55,6 +55,8 @@ def drop_excess_hashtags(text: str, limits: PlatformLimits, policy: Policy) -> t
     if cap is None or len(tags) <= cap:
         return text, None
     required = set(policy.required_tag_keys)
+    for disclaimer in policy.required_disclaimers:  # e.g. "#ad" is a disclaimer and a tag
+        required |= {t.key for t in Analysed.of(disclaimer.text).hashtags}
     removable = [t for t in tags if t.key not in required]
     excess = len(tags) - cap
     doomed = removable[-excess:] if excess <= len(removable) else removable
@@ -206,14 +208,14 @@ def autofix(text: str, *, limits: PlatformLimits, policy: Policy, thread: bool =
     fixes: list[Fix] = []
     for _ in range(MAX_ROUNDS):
         before = text
-        text, fix = drop_excess_hashtags(text, limits, policy)
-        fixes += [fix] if fix else []
         disclaimers = _missing_disclaimers(text, policy)
         tags = _missing_tags(text, policy)
         if disclaimers or tags:
             text = _with_tail(text, disclaimers, tags)
             fixes += [Fix("missing_disclaimer", f'Added "{d}".') for d in disclaimers]
             fixes += [Fix("missing_hashtag", f"Added {t}.") for t in tags]
+        text, fix = drop_excess_hashtags(text, limits, policy)
+        fixes += [fix] if fix else []
         if not (thread and limits.slug == "x"):
             text, fix = shorten(text, limits, policy)
             fixes += [fix] if fix else []
