@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tenancy.urls")),
+    path("", include("connections.urls")),
 ]
 
 if settings.SANDBOX_PLATFORMS:
