@@ -63,7 +63,7 @@ def sandbox(live_server, settings):
     return live_server.url
 
 
-def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True):
+def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True, user_id=None, scopes=None):
     """An X account connected with tokens the sandbox itself issued."""
     from datetime import timedelta
 
@@ -73,9 +73,11 @@ def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True):
     from sandbox.identities import X_USER
     from sandbox.models import SandboxToken
 
+    user_id = user_id or X_USER["id"]
+    scopes = X_SCOPES if scopes is None else scopes
     access = tokens.issue(
-        "x", kind=SandboxToken.ACCESS, subject=X_USER["id"], client_id="sandbox-x-client",
-        scopes=X_SCOPES, ttl=access_ttl,
+        "x", kind=SandboxToken.ACCESS, subject=user_id, client_id="sandbox-x-client",
+        scopes=scopes, ttl=access_ttl,
     )  # fmt: skip
     refresh_token = (
         tokens.issue(
@@ -93,10 +95,10 @@ def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True):
     return PlatformConnection.objects.create(
         brand=brand,
         platform="x",
-        account_id=X_USER["id"],
+        account_id=user_id,
         username=X_USER["username"],
         display_name=X_USER["name"],
-        granted_scopes=X_SCOPES,
+        granted_scopes=scopes,
         access_token=access.token,
         refresh_token=refresh_token.token if refresh_token else "",
         token_expires_at=timezone.now() + timedelta(hours=2),
