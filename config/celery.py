@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "schedule": 15.0,
         "options": {"expires": 30},
     },
+    # Connections due for a token refresh (or an expiry warning) -> one task each.
+    "connections-sweep-refresh": {
+        "task": "connections.sweep_refresh",
+        "schedule": float(os.environ.get("CONNECTION_SWEEP_INTERVAL_SECONDS", "300")),
+        "options": {"expires": 240},
+    },
 }
 
 

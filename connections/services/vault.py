@@ -59,9 +59,11 @@ def refresh_due_at(
     provider = get_provider(connection.platform)
     if provider.can_refresh(token_of(connection)):
         return connection.token_expires_at - provider.refresh_window
-    warn_at = connection.token_expires_at - WARN_BEFORE
-    # Before the warning: wake up to warn. After it: wake up at expiry to ask for re-auth.
-    return warn_at if now < warn_at else connection.token_expires_at
+    # Not warned yet: wake up at the warning time (at once if it has passed). Warned: wake up
+    # at expiry to ask for re-auth.
+    if connection.status == ConnectionStatus.EXPIRING:
+        return connection.token_expires_at
+    return connection.token_expires_at - WARN_BEFORE
 
 
 def _apply_token(connection: PlatformConnection, token: TokenSet, *, now: datetime) -> None:
