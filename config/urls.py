@@ -8,12 +8,14 @@ from core.views import healthz
 
 api_v1 = [
     path("", include("tenancy.api_urls")),
+    path("", include("connections.api_urls")),
     path("", include("publishing.api_urls")),
     path("", include("validation.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("audit.urls")),  # /admin/dashboard/ (before the admin) and /metrics
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

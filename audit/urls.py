@@ -1,0 +1,9 @@
+"""Staff dashboard and Prometheus metrics (included before the admin in config/urls.py)."""
+
+from django.urls import path
+
+from audit.views import dashboard_view
+
+urlpatterns = [
+    path("admin/dashboard/", dashboard_view, name="admin-dashboard"),
+]
