@@ -56,7 +56,7 @@ class Dashboard:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(UTC).isoformat()
 
 
 def changelist_url(model: str, brand: Brand | None, **params: str) -> str:
@@ -132,7 +132,9 @@ def _latency(jobs, since: datetime) -> list[float]:
     pairs = jobs.filter(
         status=JobStatus.PUBLISHED, published_at__gte=since, post__scheduled_at__isnull=False
     ).values_list("published_at", "post__scheduled_at")
-    return sorted(max(0.0, (published - scheduled).total_seconds()) for published, scheduled in pairs)
+    return sorted(
+        max(0.0, (published - scheduled).total_seconds()) for published, scheduled in pairs
+    )
 
 
 def _per_hour(jobs, brand, now: datetime) -> list[HourBar]:
