@@ -132,6 +132,14 @@ class _ContentChecks:
         self.policy = policy
         self.scores: dict[str, float] = {}
         self.done: dict[str, tuple[Finding, ...]] = {}
+        self._analysed: dict[str, Analysed] = {}
+
+    def analysed(self, raw: str) -> Analysed:
+        """One Analysed per distinct text, so entities are found once for all platforms."""
+        found = self._analysed.get(raw)
+        if found is None:
+            found = self._analysed[raw] = Analysed.of(raw)
+        return found
 
     def prescore(self, texts) -> None:
         todo = list(dict.fromkeys(t for t in texts if t not in self.scores))
@@ -165,7 +173,7 @@ def _check_platform(
 def _validate_platform(slug, post: PostInput, policy: Policy, content, now) -> PlatformReport:
     limits = limits_for(slug)
     raw = (post.text_overrides or {}).get(slug, post.text)
-    analysed = Analysed.of(raw)
+    analysed = content.analysed(raw)
     fixes: tuple[fixing.Fix, ...] = ()
     fixed_text = None
     parts = None
@@ -175,7 +183,7 @@ def _validate_platform(slug, post: PostInput, policy: Policy, content, now) -> P
         fixes, parts = result.fixes, result.parts
         if result.text != analysed.text:
             fixed_text = result.text
-            analysed = Analysed.of(result.text)
+            analysed = content.analysed(result.text)
     elif threaded and platform_length(analysed, weighted=True) > limits.max_length:
         parts = fixing.split_thread(analysed.text, limits)
     findings = _check_platform(slug, analysed, post, policy, content, now)
