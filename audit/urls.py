@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from audit.metrics_view import metrics
 from audit.views import dashboard_view
 
 urlpatterns = [
     path("admin/dashboard/", dashboard_view, name="admin-dashboard"),
+    path("metrics", metrics, name="metrics"),
 ]

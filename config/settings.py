@@ -208,6 +208,20 @@ X_FRAME_OPTIONS = "DENY"
 # `manage.py prune_audit` removes audit rows older than this (about 13 months by default).
 AUDIT_RETENTION_DAYS = env.integer("AUDIT_RETENTION_DAYS", 400, minimum=1)
 
+# --- Metrics (/metrics for Prometheus; see audit/metrics_view.py) ---------------------------
+# A bearer token and/or an allow-list of IPs or CIDR networks; both set means both must pass;
+# neither set turns the endpoint off (404).
+METRICS_TOKEN = env.raw("METRICS_TOKEN", "") or ""
+METRICS_ALLOWED_IPS = env.string_list("METRICS_ALLOWED_IPS", [])
+for _net in METRICS_ALLOWED_IPS:
+    try:
+        __import__("ipaddress").ip_network(_net, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_net!r} is not an IP address or network"
+        ) from None
+# --- end of metrics --------------------------------------------------------------------------
+
 # --- Sandbox platforms ----------------------------------------------------------------------
 SANDBOX_PLATFORMS = env.boolean("SANDBOX_PLATFORMS", False)
 
