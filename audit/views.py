@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 
 from audit.admin_tools import staff_brands
 from audit.charts import bar_chart
 from audit.dashboard import dashboard_for
+
+
+def compliance_csv(request: HttpRequest) -> HttpResponse:
+    """The compliance CSV for one brand the staff user may watch (form on the dashboard)."""
+    from datetime import date
+
+    from audit.api import compliance_response
+
+    brand = staff_brands(request.user).filter(pk=request.GET.get("brand") or 0).first()
+    try:
+        since = date.fromisoformat(request.GET.get("from", ""))
+        until = date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        since = until = None
+    if brand is None or since is None or until < since:
+        return HttpResponseBadRequest("Pick a brand and a valid date range.")
+    return compliance_response(brand, since, until)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -28,3 +45,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 dashboard_view = admin.site.admin_view(dashboard)
+compliance_csv_view = admin.site.admin_view(compliance_csv)

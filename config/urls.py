@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("connections.api_urls")),
     path("", include("publishing.api_urls")),
     path("", include("validation.api_urls")),
+    path("", include("audit.api_urls")),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ goes through the same publishing services as the API, which write the audit rows
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import StreamingHttpResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -165,6 +166,7 @@ class PostAdmin(ReadOnlyModelAdmin):
     paginator = CappedCountPaginator
     ordering = ("-id",)
     inlines = (TargetInline,)
+    actions = ("compliance_csv",)
     fields = ("brand", "author", "status", "text", "text_overrides", "link", "scheduled_at",
               "x_thread", "google_post_type", "google_details", "validation_findings",
               "created_at", "updated_at")  # fmt: skip
@@ -173,6 +175,21 @@ class PostAdmin(ReadOnlyModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("brand", "author")
         return scope_to_staff(qs, request.user)
+
+    def has_compliance_permission(self, request):
+        return request.user.is_staff
+
+    @admin.action(description="Compliance CSV of the selected published posts",
+                  permissions=["compliance"])  # fmt: skip
+    def compliance_csv(self, request, queryset):
+        from audit import compliance
+
+        published = queryset.filter(jobs__status=JobStatus.PUBLISHED).distinct().order_by("id")
+        response = StreamingHttpResponse(
+            compliance.csv_lines(compliance.report_rows(published)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="compliance-selected.csv"'
+        return response
 
     @admin.display(description="text")
     def excerpt(self, post: Post) -> str:
