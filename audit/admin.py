@@ -31,3 +31,7 @@ class ActionLogAdmin(ReadOnlyAdmin):
     search_fields = ("action", "target_id", "actor__username")
     list_select_related = ("brand", "actor")
     date_hierarchy = "created_at"
+
+
+# Staff actions on connections (verify, refresh, disconnect) extend the connections admin.
+from audit import admin_connections  # noqa: E402,F401

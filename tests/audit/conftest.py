@@ -26,9 +26,7 @@ def make_connection(brand, platform: str = "x", account_id: str = "1001", **extr
         platform=platform,
         account_id=account_id,
         display_name=f"{platform} {account_id}",
-        access_token="access-token-value",
-        refresh_token="refresh-token-value",
-        **extra,
+        **{"access_token": "access-token-value", "refresh_token": "refresh-token-value", **extra},
     )
 
 

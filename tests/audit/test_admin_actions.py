@@ -54,3 +54,31 @@ def test_cancel_action_cancels_a_scheduled_job_and_refuses_a_published_one(
         ActionLog.objects.filter(action__startswith="job.").values_list("action", "target_id")
     ) == [("job.cancel", str(scheduled.pk))]
     assert f"#{published.pk}: A published job cannot be cancelled." in response.content.decode()
+
+
+def test_disconnect_action_goes_through_the_connections_service(staff_client, staff, brand):
+    from connections.models import ConnectionStatus, PlatformConnection
+
+    # given a connection whose tokens are already gone (nothing to revoke at the platform)
+    x = make_connection(brand, access_token="", refresh_token="")
+
+    staff_client.post(
+        reverse("admin:connections_platformconnection_changelist"),
+        {"action": "disconnect_connections", "_selected_action": [str(x.pk)]},
+        follow=True,
+    )
+
+    x = PlatformConnection.objects.get(pk=x.pk)
+    assert x.status == ConnectionStatus.REVOKED
+    log = ActionLog.objects.get(action="connection.disconnected")
+    assert (log.actor, log.target_id) == (staff, str(x.pk))
+
+
+def test_connection_admin_never_shows_a_token(staff_client, brand):
+    x = make_connection(brand, access_token="secret-access-AAA", refresh_token="secret-refresh-BBB")
+    for url in (
+        reverse("admin:connections_platformconnection_changelist"),
+        reverse("admin:connections_platformconnection_change", args=[x.pk]),
+    ):
+        body = staff_client.get(url).content.decode()
+        assert "secret-access-AAA" not in body and "secret-refresh-BBB" not in body

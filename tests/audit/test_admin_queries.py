@@ -22,6 +22,7 @@ PAGES = {
     "post list": lambda: reverse("admin:publishing_post_changelist"),
     "event list": lambda: reverse("admin:publishing_jobevent_changelist"),
     "attempt list": lambda: reverse("admin:publishing_publishattempt_changelist"),
+    "connection list": lambda: reverse("admin:connections_platformconnection_changelist"),
 }
 
 
@@ -55,6 +56,8 @@ def test_admin_pages_cost_the_same_queries_at_100_and_10000_jobs(staff_client, b
     small = {name: _count(staff_client, url()) for name, url in PAGES.items()}
     small["job page"] = _count(staff_client, change_url)
     small["post page"] = _count(staff_client, post_url)
+    connection_url = reverse("admin:connections_platformconnection_change", args=[x.pk])
+    small["connection page"] = _count(staff_client, connection_url)
 
     # when the table grows to 10,000 jobs
     bulk_jobs(brand, x, owner, 9_900)
@@ -62,6 +65,7 @@ def test_admin_pages_cost_the_same_queries_at_100_and_10000_jobs(staff_client, b
     large = {name: _count(staff_client, url()) for name, url in PAGES.items()}
     large["job page"] = _count(staff_client, change_url)
     large["post page"] = _count(staff_client, post_url)
+    large["connection page"] = _count(staff_client, connection_url)
 
     # then every page costs exactly the same, fixed number of queries
     assert large == small
@@ -71,7 +75,7 @@ def test_admin_pages_cost_the_same_queries_at_100_and_10000_jobs(staff_client, b
 # session + user, then: lists = brand filter choices, capped count, one page of rows (with
 # its related rows joined in; the attempt list has no brand filter); job page = job with
 # post/brand/connection, events, attempts; post page = post, status, latest validation run,
-# targets.
+# targets; connection page = the connection with its brand and connecting user.
 EXPECTED = {
     "job list": 5,
     "filtered job list": 5,
@@ -81,6 +85,8 @@ EXPECTED = {
     "attempt list": 4,
     "job page": 5,
     "post page": 6,
+    "connection list": 5,
+    "connection page": 3,
 }
 
 
