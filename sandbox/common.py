@@ -68,6 +68,7 @@ def endpoint(platform: str, name: str, *, scope: str = "api") -> Callable:
             fault = faults.claim(platform, scope, request.path)
             if fault is not None:
                 record.fault = fault.kind
+                record.save(update_fields=["fault"])  # visible before a slow fault ends
                 response = faults.apply(request, fault)
             if response is None:
                 try:

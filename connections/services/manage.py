@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import structlog
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +11,7 @@ from connections.models import ConnectionStatus, PlatformConnection
 from connections.providers import get_provider
 from connections.providers.base import AuthExpired, AuthRevoked, ProviderError
 from connections.services.vault import (
+    FOREVER,
     get_valid_token,
     mark_needs_reauth,
     refresh_due_at,
@@ -20,8 +19,6 @@ from connections.services.vault import (
 )
 
 log = structlog.get_logger(__name__)
-
-FOREVER = timedelta(days=36500)
 
 
 class ConnectionActionError(Exception):
@@ -40,7 +37,7 @@ def connection_verify(
         except AuthExpired:
             if not provider.can_refresh(token):
                 raise
-            token = get_valid_token(connection, min_validity=FOREVER, actor=actor)
+            token = get_valid_token(connection, stale_access_token=token.access_token, actor=actor)
             account = provider.verify(token, account_id=connection.account_id)
         granted = provider.granted_scopes(token)
     except (AuthRevoked, AuthExpired) as exc:

@@ -31,6 +31,7 @@ from connections.providers.base import AccountInfo, AuthRevoked, ProviderError, 
 log = structlog.get_logger(__name__)
 
 MIN_VALIDITY = timedelta(minutes=5)
+FOREVER = timedelta(days=36500)  # "refresh whatever the expiry"
 # Tokens that cannot be refreshed (Facebook, LinkedIn without a partner refresh token): warn
 # this long before they run out.
 WARN_BEFORE = timedelta(days=7)
@@ -182,21 +183,33 @@ def _copy_into(target: PlatformConnection, source: PlatformConnection) -> None:
 
 
 def get_valid_token(
-    connection: PlatformConnection, *, min_validity: timedelta = MIN_VALIDITY, actor=None
+    connection: PlatformConnection,
+    *,
+    min_validity: timedelta = MIN_VALIDITY,
+    stale_access_token: str | None = None,
+    actor=None,
 ) -> TokenSet:
     """A token valid for at least `min_validity`, refreshed under a row lock when needed.
+
+    `stale_access_token`: a token the platform just refused with AuthExpired (a 401 before
+    the stored expiry). If the stored token is still that one, it is refreshed whatever its
+    expiry; if another worker already replaced it, the new one is returned without a call.
 
     Raises AuthRevoked (and leaves the connection `needs_reauth`) when the grant is gone, and
     the provider's other errors unchanged. `connection` is updated in place.
     """
     if connection.status in (ConnectionStatus.NEEDS_REAUTH, ConnectionStatus.REVOKED):
         raise AuthRevoked(connection.last_error or "This connection must be reconnected.")
+    if stale_access_token:
+        min_validity = FOREVER if connection.access_token == stale_access_token else min_validity
     if not _expires_within(connection, min_validity):
         return token_of(connection)
     provider = get_provider(connection.platform)
     failure: ProviderError | None = None
     with transaction.atomic():
         locked = PlatformConnection.objects.select_for_update().get(pk=connection.pk)
+        if stale_access_token and locked.access_token != stale_access_token:
+            min_validity = MIN_VALIDITY  # someone replaced the refused token already
         if locked.status in (ConnectionStatus.NEEDS_REAUTH, ConnectionStatus.REVOKED):
             failure = AuthRevoked(locked.last_error or "This connection must be reconnected.")
         elif not _expires_within(locked, min_validity):

@@ -192,3 +192,32 @@ def test_two_concurrent_refreshes_of_one_x_connection_refresh_once_and_share_the
     assert results == [stored.access_token, stored.access_token]
     assert _refreshes("x") == 1
     assert stored.status == ConnectionStatus.ACTIVE
+
+
+def test_a_401_before_the_stored_expiry_refreshes_once_even_for_two_callers(sandbox, brand, owner):
+    # given a token the platform refused although our clock says it is fresh
+    connection = _connected(brand, owner, "x")
+    refused = connection.access_token
+    # when two callers report it in turn
+    first = get_valid_token(connection, stale_access_token=refused)
+    second_caller = PlatformConnection.objects.get(pk=connection.pk)
+    second = get_valid_token(second_caller, stale_access_token=refused)
+    # then one refresh happened and both got the new token
+    assert first.access_token == second.access_token != refused
+    assert _refreshes("x") == 1
+
+
+def test_a_platform_timeout_after_sending_is_reported_and_changes_nothing(
+    sandbox, settings, brand, owner
+):
+    connection = _connected(brand, owner, "x")
+    settings.PLATFORM_READ_TIMEOUT = 0.5
+    requests.post(
+        f"{sandbox}/sandbox/_control/faults",
+        json={"platform": "x", "kind": "timeout", "scope": "api", "options": {"seconds": 1.5}},
+        timeout=10,
+    )
+    with pytest.raises(ConnectionActionError, match="may have succeeded"):
+        connection_verify(connection=connection, actor=owner)
+    assert SandboxRequest.objects.filter(platform="x", fault="timeout").count() == 1
+    assert PlatformConnection.objects.get(pk=connection.pk).status == ConnectionStatus.ACTIVE
