@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench key install clean
+.PHONY: run test lint format bench key install clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@ls bench/*.py | grep -v __init__ | while read f; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# Needs the demo running (`make run` in another terminal); writes docs/screenshots/*.png.
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
 
 key: $(STAMP)
 	@$(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
