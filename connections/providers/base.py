@@ -5,7 +5,7 @@ URL or error format; everything else talks to a provider through these types."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol
 
 # --- Errors: the closed set every platform error is mapped onto, once, in its provider. -----
@@ -162,6 +162,19 @@ class Provider(Protocol):
     def revoke(self, token: TokenSet) -> None: ...
 
     def granted_scopes(self, token: TokenSet) -> tuple[str, ...]: ...
+
+    # Added with the provider packages (connections/providers/common.BaseProvider implements
+    # them; each platform overrides what differs).
+    required_scopes: ClassVar[tuple[str, ...]]
+    scope_reasons: ClassVar[dict[str, str]]
+    multi_account: ClassVar[bool]
+    refresh_window: ClassVar[timedelta]
+
+    def can_refresh(self, token: TokenSet) -> bool: ...
+
+    def verify(self, token: TokenSet, *, account_id: str) -> AccountInfo | None: ...
+
+    def missing_scopes(self, granted: tuple[str, ...] | list[str]) -> list[str]: ...
 
 
 class Checkpoint(Protocol):
