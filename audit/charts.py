@@ -14,7 +14,8 @@ def bar_chart(bars: list[HourBar]) -> SafeString:
     """One bar per hour, each a link to the published jobs of that hour."""
     if not bars:
         return SafeString("")
-    top = max(bar.count for bar in bars) or 1
+    peak = max(bar.count for bar in bars)
+    top = peak or 1  # scale; an empty day draws no bars
     slot = (WIDTH - 2 * PAD) / len(bars)
     plot = HEIGHT - 2 * PAD
 
@@ -39,6 +40,6 @@ def bar_chart(bars: list[HourBar]) -> SafeString:
         'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}">'
         '<text x="{}" y="14" font-size="11">max {} per hour</text>'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"></line>{}</svg>',
-        WIDTH, HEIGHT, WIDTH, HEIGHT, PAD, top, PAD, HEIGHT - PAD, WIDTH - PAD, HEIGHT - PAD,
+        WIDTH, HEIGHT, WIDTH, HEIGHT, PAD, peak, PAD, HEIGHT - PAD, WIDTH - PAD, HEIGHT - PAD,
         rects,
     )  # fmt: skip

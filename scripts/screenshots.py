@@ -26,6 +26,7 @@ def main() -> int:
     password = os.environ.get("DEMO_PASSWORD") or password_file.read_text().strip()
     brand_id = os.environ.get("DEMO_BRAND_ID", "1")
     OUT.mkdir(parents=True, exist_ok=True)
+    failed = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
@@ -44,11 +45,15 @@ def main() -> int:
         for name, path in shots.items():
             response = page.goto(base + path)
             page.wait_for_load_state("networkidle")
+            status = response.status if response else 0
+            if status != 200:  # never save a picture of an error page as the feature
+                print(f"{name}: {base}{path} -> HTTP {status}, not captured", file=sys.stderr)
+                failed += 1
+                continue
             page.screenshot(path=str(OUT / name), full_page=True)
-            status = response.status if response else "?"
-            print(f"{name}: {base}{path} -> HTTP {status}")
+            print(f"{name}: {base}{path} -> {OUT / name}")
         browser.close()
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
