@@ -13,6 +13,7 @@ import re
 
 from validation.findings import Finding, Rule, Severity
 from validation.policy import Policy
+from validation.text.entities import tokens_of
 from validation.types import PostView
 
 # Hate slurs: never publishable.
@@ -55,27 +56,52 @@ _PROFANE_RE = _compile(PROFANE)
 _SPACED_RE = re.compile(r"(?<![\w.*-])\w(?P<sep>[ .\-_*])(?:\w(?P=sep)){1,10}\w(?![\w*])")
 
 
-def offensive_words(text: str) -> list[tuple[bool, int, int, str]]:
-    """(is_slur, start, end, matched) for each offensive word in text."""
-    hits = []
-    for regex, slur in ((_SLUR_RE, True), (_PROFANE_RE, False)):
-        hits.extend(
+# Memo of word-list hits per whitespace token. Every hit is a whole run of the characters
+# above, so it lies inside one token, and the look-arounds treat whitespace and the ends of
+# a string alike: scanning token by token finds exactly what one scan of the text finds,
+# while posts share most of their tokens.
+_TOKEN_MEMO: dict[str, tuple[tuple[bool, int, int, str], ...]] = {}
+_MEMO_MAX = 100_000
+# Every spaced-out match contains a separator, one word character and the same separator.
+_SPACED_HINT = re.compile(r"[ .\-_*]\w[ .\-_*]")
+
+
+def _token_hits(token: str) -> tuple[tuple[bool, int, int, str], ...]:
+    hits = _TOKEN_MEMO.get(token)
+    if hits is None:
+        if len(_TOKEN_MEMO) >= _MEMO_MAX:
+            _TOKEN_MEMO.clear()
+        hits = _TOKEN_MEMO[token] = tuple(
             (slur, m.start(), m.end(), m.group())
-            for m in regex.finditer(text)
+            for regex, slur in ((_SLUR_RE, True), (_PROFANE_RE, False))
+            for m in regex.finditer(token)
             if m.group().lower() not in ALLOWED
         )
-    for m in _SPACED_RE.finditer(text):
-        joined = m.group().replace(m.group("sep"), "")
-        for regex, slur in ((_SLUR_RE, True), (_PROFANE_RE, False)):
-            if regex.fullmatch(joined):
-                hits.append((slur, m.start(), m.end(), m.group()))
-                break
+    return hits
+
+
+def offensive_words(
+    text: str, tokens: list[tuple[int, str]] | None = None
+) -> list[tuple[bool, int, int, str]]:
+    """(is_slur, start, end, matched) for each offensive word in text."""
+    slurs, profane = [], []
+    for offset, token in tokens if tokens is not None else tokens_of(text):
+        for slur, start, end, word in _token_hits(token):
+            (slurs if slur else profane).append((slur, offset + start, offset + end, word))
+    hits = slurs + profane
+    if _SPACED_HINT.search(text):
+        for m in _SPACED_RE.finditer(text):
+            joined = m.group().replace(m.group("sep"), "")
+            for regex, slur in ((_SLUR_RE, True), (_PROFANE_RE, False)):
+                if regex.fullmatch(joined):
+                    hits.append((slur, m.start(), m.end(), m.group()))
+                    break
     return sorted(hits, key=lambda h: h[1])
 
 
 def profanity(post: PostView, policy: Policy) -> list[Finding]:
     findings = []
-    for slur, start, end, word in offensive_words(post.text.text):
+    for slur, start, end, word in offensive_words(post.text.text, post.text.tokens):
         if slur:
             findings.append(
                 Finding(

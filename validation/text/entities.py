@@ -45,6 +45,31 @@ _URL_TRAILING = ".,;:!?)]}'\"…"
 HASHTAG_RE = re.compile(r"(?<![\w&#])[#＃](\w*[^\W\d]\w*)")
 MENTION_RE = re.compile(r"(?<![\w@.])[@＠](\w{1,30})")
 
+# The same patterns without their leading look-behind, which the `re` engine evaluates at every
+# position of the text (~20 µs a post); starting with a literal set, these jump straight to the
+# next "#" or "@" in C and the look-behind is checked in Python on the few hits. A match never
+# contains another "#"/"@", so skipping a hit whose look-behind fails hides nothing.
+_HASHTAG_FAST = re.compile(r"[#＃](\w*[^\W\d]\w*)")
+_MENTION_FAST = re.compile(r"[@＠](\w{1,30})")
+_TOKEN_RE = re.compile(r"\S+")
+# Memo of URLs per whitespace token (a URL never contains whitespace, and the pattern's
+# look-arounds treat whitespace and the end of the string alike). Posts reuse most tokens.
+_URL_MEMO: dict[str, tuple[tuple[int, str], ...]] = {}
+_MEMO_MAX = 100_000
+
+
+def _is_word(ch: str) -> bool:
+    """What `\\w` matches in a str pattern (Unicode alphanumerics and underscore)."""
+    return ch.isalnum() or ch == "_"
+
+
+def _after(text: str, start: int, stops: str) -> bool:
+    """True when the character before `start` is neither a word character nor in `stops`."""
+    if start == 0:
+        return True
+    ch = text[start - 1]
+    return not (ch in stops or _is_word(ch))
+
 
 def nfc(text: str) -> str:
     # Fast path: ASCII is already NFC, and most posts are ASCII.
@@ -64,7 +89,29 @@ class Entity:
         return self.text[1:].casefold() if self.kind != "url" else self.text
 
 
-def find_urls(text: str) -> list[Entity]:
+def find_urls(text: str, tokens: list[tuple[int, str]] | None = None) -> list[Entity]:
+    """URLs in text: the same result as one scan of the whole text, found token by token."""
+    if "." not in text and ":" not in text:
+        return []  # every URL alternative needs a "." or "://"
+    found = []
+    for start, token in tokens if tokens is not None else tokens_of(text):
+        if "." not in token and ":" not in token:
+            continue
+        hits = _URL_MEMO.get(token)
+        if hits is None:
+            if len(_URL_MEMO) >= _MEMO_MAX:
+                _URL_MEMO.clear()
+            hits = _URL_MEMO[token] = tuple((e.start, e.text) for e in _scan_urls(token))
+        found.extend(Entity("url", url, start + s, start + s + len(url)) for s, url in hits)
+    return found
+
+
+def tokens_of(text: str) -> list[tuple[int, str]]:
+    """Whitespace-separated tokens with their start offsets."""
+    return [(m.start(), m.group()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _scan_urls(text: str) -> list[Entity]:
     found = []
     for match in URL_RE.finditer(text):
         url = match.group().rstrip(_URL_TRAILING)
@@ -92,8 +139,13 @@ class Analysed:
         return cls(nfc(text))
 
     @cached_property
+    def tokens(self) -> list[tuple[int, str]]:
+        """Whitespace-separated tokens with their offsets, shared by the token-wise checks."""
+        return tokens_of(self.text)
+
+    @cached_property
     def urls(self) -> list[Entity]:
-        return find_urls(self.text) if ("." in self.text) else []
+        return find_urls(self.text, self.tokens) if ("." in self.text) else []
 
     @cached_property
     def hashtags(self) -> list[Entity]:
@@ -102,8 +154,8 @@ class Analysed:
         urls = self.urls
         return [
             Entity("hashtag", m.group(), m.start(), m.end())
-            for m in HASHTAG_RE.finditer(self.text)
-            if _outside(urls, m.start())
+            for m in _HASHTAG_FAST.finditer(self.text)
+            if _after(self.text, m.start(), "&#") and _outside(urls, m.start())
         ]
 
     @cached_property
@@ -113,8 +165,8 @@ class Analysed:
         urls = self.urls
         return [
             Entity("mention", m.group(), m.start(), m.end())
-            for m in MENTION_RE.finditer(self.text)
-            if _outside(urls, m.start())
+            for m in _MENTION_FAST.finditer(self.text)
+            if _after(self.text, m.start(), "@.") and _outside(urls, m.start())
         ]
 
     @cached_property
