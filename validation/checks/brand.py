@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validation.findings import Finding, Rule, Severity
-from validation.policy import Policy, squash
+from validation.policy import Policy, quick_rejects, squash, squash_term
 from validation.types import PostView
 
 
@@ -18,7 +18,7 @@ def banned_phrase(post: PostView, policy: Policy) -> list[Finding]:
             "Remove or reword it.",
             (s, e),
         )
-        for term, s, e in policy.banned_phrase_matcher.find(post.text.text)
+        for term, s, e in policy.banned_phrase_matcher.find(post.text.text, post.text.lower)
     ]
 
 
@@ -33,7 +33,7 @@ def banned_claim(post: PostView, policy: Policy) -> list[Finding]:
             "Remove the claim or substantiate it with approved wording.",
             (s, e),
         )
-        for term, s, e in policy.banned_claim_matcher.find(post.text.text)
+        for term, s, e in policy.banned_claim_matcher.find(post.text.text, post.text.lower)
     ]
 
 
@@ -48,12 +48,14 @@ def review_keyword(post: PostView, policy: Policy) -> list[Finding]:
             "Ask a brand admin to approve the post.",
             (s, e),
         )
-        for term, s, e in policy.review_matcher.find(post.text.text)
+        for term, s, e in policy.review_matcher.find(post.text.text, post.text.lower)
     ]
 
 
 def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
-    if policy.competitor_regex is None:
+    if policy.competitor_regex is None or quick_rejects(
+        policy.competitor_quick, post.text.text, post.text.lower
+    ):
         return []
     return [
         Finding(
@@ -88,10 +90,10 @@ def missing_hashtag(post: PostView, policy: Policy) -> list[Finding]:
 def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
     if not policy.required_disclaimers:
         return []
-    squashed = squash(post.text.text)
+    squashed = post.text.squashed
     found = []
-    for disclaimer in required_disclaimers(post.text.text, policy):
-        if squash(disclaimer.text) not in squashed:
+    for disclaimer in required_disclaimers(post.text.text, policy, squashed):
+        if squash_term(disclaimer.text) not in squashed:
             found.append(
                 Finding(
                     Rule.MISSING_DISCLAIMER,
@@ -104,16 +106,16 @@ def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
     return found
 
 
-def required_disclaimers(text: str, policy: Policy):
+def required_disclaimers(text: str, policy: Policy, squashed: str | None = None):
     """The disclaimers that apply to this text (some only when a trigger word appears)."""
-    lowered = None
+    lowered = squashed
     for disclaimer in policy.required_disclaimers:
         if not disclaimer.when_any:
             yield disclaimer
             continue
         lowered = lowered if lowered is not None else squash(text)
         padded = f" {lowered} "
-        if any(f" {squash(word)}" in padded for word in disclaimer.when_any):
+        if any(f" {squash_term(word)}" in padded for word in disclaimer.when_any):
             yield disclaimer
 
 

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from validation.policy import squash
+
 _GTLDS = (
     "com|org|net|edu|gov|mil|int|info|biz|io|co|me|tv|ly|gl|app|dev|ai|shop|store|xyz|online|"
     "site|tech|blog|news|link|page|club|live|global|agency|media|social"
@@ -172,6 +174,16 @@ class Analysed:
     @cached_property
     def lowered(self) -> str:
         return self.text.casefold() if not self.text.isascii() else self.text.lower()
+
+    @cached_property
+    def lower(self) -> str:
+        """str.lower() of the text, for the policy matchers' quick pre-filters."""
+        return self.text.lower()
+
+    @cached_property
+    def squashed(self) -> str:
+        """validation.policy.squash() of the text (disclaimer checks)."""
+        return squash(self.text)
 
     @cached_property
     def protected(self) -> list[tuple[int, int]]:
