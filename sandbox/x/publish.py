@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from sandbox import tokens
@@ -164,11 +165,23 @@ def tweet_lookup(request: HttpRequest, tweet_id: str) -> HttpResponse:
 @endpoint(P, "user_tweets")
 @require_GET
 def user_tweets(request: HttpRequest, user_id: str) -> HttpResponse:
+    """GET /2/users/:id/tweets: newest first, `start_time` (RFC 3339) and `max_results`
+    (5-100), paginated by `meta.next_token` / `pagination_token`."""
     tokens.authenticate(request, P)
     limit = min(max(int(request.GET.get("max_results", "10") or 10), 5), 100)
-    posts = SandboxPost.objects.filter(platform=P, account_id=user_id).order_by("-id")[:limit]
-    data = [_tweet(post) for post in posts]
-    return json_response({"data": data, "meta": {"result_count": len(data)}})
+    posts = SandboxPost.objects.filter(platform=P, account_id=user_id).order_by("-id")
+    start_time = parse_datetime(request.GET.get("start_time", "") or "")
+    if start_time is not None:
+        posts = posts.filter(created_at__gte=start_time)
+    page_token = request.GET.get("pagination_token", "")
+    if page_token.isdigit():
+        posts = posts.filter(id__lt=int(page_token))
+    page = list(posts[: limit + 1])
+    data = [_tweet(post) for post in page[:limit]]
+    meta: dict = {"result_count": len(data)}
+    if len(page) > limit:
+        meta["next_token"] = str(page[limit - 1].pk)
+    return json_response({"data": data, "meta": meta})
 
 
 @endpoint(P, "media_upload", scope="publish")

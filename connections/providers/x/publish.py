@@ -10,12 +10,14 @@ https://docs.x.com/x-api/posts/creation-of-a-post
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connections.providers import base as pb
 from connections.providers.http import json_body, session_for
 
 PERMALINK = "https://x.com/i/web/status/{id}"  # resolves without knowing the username
+MAX_PAGES = 10
 
 
 def _api(provider, path: str) -> str:
@@ -52,15 +54,34 @@ def _upload_image(provider, token: pb.TokenSet, item: pb.MediaItem) -> str:
     return media_id
 
 
-def _recent(provider, token: pb.TokenSet, account_id: str) -> list[dict[str, Any]]:
-    response = provider.http.request(
-        "GET",
-        _api(provider, f"/users/{account_id}/tweets"),
-        bearer=token.access_token,
-        params={"max_results": 100, "tweet.fields": "created_at,referenced_tweets"},
-    )
-    data = json_body(response).get("data") or []
-    return data if isinstance(data, list) else []
+def _recent(
+    provider, token: pb.TokenSet, account_id: str, since: str | None
+) -> list[dict[str, Any]]:
+    """The user's posts since `since` (newest first), following pagination: a busy account
+    can have far more than one page of posts since the attempt started."""
+    params: dict[str, Any] = {"max_results": 100, "tweet.fields": "created_at,referenced_tweets"}
+    if since:
+        params["start_time"] = since
+    tweets: list[dict[str, Any]] = []
+    for _ in range(MAX_PAGES):
+        response = provider.http.request(
+            "GET", _api(provider, f"/users/{account_id}/tweets"), bearer=token.access_token,
+            params=params,
+        )  # fmt: skip
+        body = json_body(response)
+        data = body.get("data") or []
+        tweets.extend(data if isinstance(data, list) else [])
+        next_token = (body.get("meta") or {}).get("next_token")
+        if not next_token:
+            break
+        params["pagination_token"] = next_token
+    return tweets
+
+
+def _since_marker() -> str:
+    # A little before now, for clock skew between us and the platform.
+    moment = datetime.now(UTC) - timedelta(minutes=2)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _find_part(
@@ -114,7 +135,8 @@ def publish(
         reply_to = ids[-1] if ids else None
         if pending == index:
             # An earlier attempt sent this part and never heard back: look before sending.
-            found = _find_part(_recent(provider, token, account_id), text, reply_to)
+            since = saved.get("pending_since")
+            found = _find_part(_recent(provider, token, account_id, since), text, reply_to)
             if found:
                 ids.append(found)
                 checkpoint(thread_ids=ids, pending=None)
@@ -124,7 +146,7 @@ def publish(
             body["media"] = {"media_ids": media_ids}
         if reply_to:
             body["reply"] = {"in_reply_to_tweet_id": reply_to}
-        checkpoint(pending=index)
+        checkpoint(pending=index, pending_since=_since_marker())
         response = provider.http.request(
             "POST", _api(provider, "/tweets"), bearer=token.access_token, json=body
         )
@@ -150,7 +172,7 @@ def find_post(
     parts = _parts(content)
     if len(ids) >= len(parts):
         return _result(ids)
-    recent = _recent(provider, token, account_id)
+    recent = _recent(provider, token, account_id, saved.get("pending_since"))
     for text in parts[len(ids) :]:
         found = _find_part(recent, text, ids[-1] if ids else None)
         if found is None:
