@@ -268,6 +268,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set that several apps share, instead of hash-suffixed names.
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "connections.providers.PLATFORM_SLUGS",
+        "JobStatusEnum": "publishing.models.JobStatus",
+        "ConnectionStatusEnum": "connections.models.ConnectionStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

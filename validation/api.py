@@ -42,11 +42,13 @@ class Validate(BrandScopedMixin, APIView):
             component_name="ValidateRequest",
             serializers=[ValidateInputSerializer, ValidateInputSerializer(many=True)],
             resource_type_field_name=None,
+            many=False,
         ),
         responses=PolymorphicProxySerializer(
             component_name="ValidateResponse",
             serializers=[ValidationReportSerializer, ValidationReportSerializer(many=True)],
             resource_type_field_name=None,
+            many=False,
         ),
         examples=[
             OpenApiExample(

@@ -15,6 +15,7 @@ REGISTRY: dict[str, type[Provider]] = {
     "x": XProvider,
     "google_business": GoogleBusinessProvider,
 }
+PLATFORM_SLUGS: tuple[str, ...] = tuple(REGISTRY)
 
 
 def get_provider(slug: str) -> Provider:
