@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validation.findings import Finding, Rule, Severity
-from validation.policy import Policy, quick_rejects, squash, squash_term
+from validation.policy import Policy, quick_start, squash, squash_term
 from validation.types import PostView
 
 
@@ -53,9 +53,10 @@ def review_keyword(post: PostView, policy: Policy) -> list[Finding]:
 
 
 def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
-    if policy.competitor_regex is None or quick_rejects(
-        policy.competitor_quick, post.text.text, post.text.lower
-    ):
+    if policy.competitor_regex is None:
+        return []
+    start = quick_start(policy.competitor_quick, post.text.text, post.text.lower)
+    if start is None:
         return []
     return [
         Finding(
@@ -66,7 +67,8 @@ def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
             "Remove it, or ask a brand admin to approve the post.",
             m.span(),
         )
-        for m in policy.competitor_regex.finditer(post.text.text)
+        # A match may start with "@" or "#" just before the name the quick pattern found.
+        for m in policy.competitor_regex.finditer(post.text.text, max(0, start - 1))
     ]
 
 

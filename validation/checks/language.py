@@ -13,7 +13,7 @@ import re
 
 from validation.findings import Finding, Rule, Severity
 from validation.policy import Policy
-from validation.text.entities import tokens_of
+from validation.text.entities import Tokens, tokens_of
 from validation.types import PostView
 
 # Hate slurs: never publishable.
@@ -80,14 +80,19 @@ def _token_hits(token: str) -> tuple[tuple[bool, int, int, str], ...]:
     return hits
 
 
-def offensive_words(
-    text: str, tokens: list[tuple[int, str]] | None = None
-) -> list[tuple[bool, int, int, str]]:
+def offensive_words(text: str, tokens: Tokens | None = None) -> list[tuple[bool, int, int, str]]:
     """(is_slur, start, end, matched) for each offensive word in text."""
     slurs, profane = [], []
-    for offset, token in tokens if tokens is not None else tokens_of(text):
-        for slur, start, end, word in _token_hits(token):
-            (slurs if slur else profane).append((slur, offset + start, offset + end, word))
+    words, offsets = tokens if tokens is not None else tokens_of(text)
+    memo = _TOKEN_MEMO
+    for i, token in enumerate(words):
+        hits = memo.get(token)
+        if hits is None:
+            hits = _token_hits(token)
+        if hits:
+            offset = offsets[i]
+            for slur, start, end, word in hits:
+                (slurs if slur else profane).append((slur, offset + start, offset + end, word))
     hits = slurs + profane
     if _SPACED_HINT.search(text):
         for m in _SPACED_RE.finditer(text):

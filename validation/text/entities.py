@@ -53,7 +53,8 @@ MENTION_RE = re.compile(r"(?<![\w@.])[@＠](\w{1,30})")
 # contains another "#"/"@", so skipping a hit whose look-behind fails hides nothing.
 _HASHTAG_FAST = re.compile(r"[#＃](\w*[^\W\d]\w*)")
 _MENTION_FAST = re.compile(r"[@＠](\w{1,30})")
-_TOKEN_RE = re.compile(r"\S+")
+# Whitespace-separated tokens and their start offsets (parallel lists).
+Tokens = tuple[list[str], "_LazyStarts | list[int]"]
 # Memo of URLs per whitespace token (a URL never contains whitespace, and the pattern's
 # look-arounds treat whitespace and the end of the string alike). Posts reuse most tokens.
 _URL_MEMO: dict[str, tuple[tuple[int, str], ...]] = {}
@@ -91,26 +92,55 @@ class Entity:
         return self.text[1:].casefold() if self.kind != "url" else self.text
 
 
-def find_urls(text: str, tokens: list[tuple[int, str]] | None = None) -> list[Entity]:
+def find_urls(text: str, tokens: Tokens | None = None) -> list[Entity]:
     """URLs in text: the same result as one scan of the whole text, found token by token."""
     if "." not in text and ":" not in text:
         return []  # every URL alternative needs a "." or "://"
+    words, starts = tokens if tokens is not None else tokens_of(text)
     found = []
-    for start, token in tokens if tokens is not None else tokens_of(text):
-        if "." not in token and ":" not in token:
-            continue
+    for i in [i for i, token in enumerate(words) if "." in token or ":" in token]:
+        token = words[i]
         hits = _URL_MEMO.get(token)
         if hits is None:
             if len(_URL_MEMO) >= _MEMO_MAX:
                 _URL_MEMO.clear()
             hits = _URL_MEMO[token] = tuple((e.start, e.text) for e in _scan_urls(token))
+        start = starts[i]
         found.extend(Entity("url", url, start + s, start + s + len(url)) for s, url in hits)
     return found
 
 
-def tokens_of(text: str) -> list[tuple[int, str]]:
-    """Whitespace-separated tokens with their start offsets."""
-    return [(m.start(), m.group()) for m in _TOKEN_RE.finditer(text)]
+def token_starts(text: str, words: list[str]) -> list[int]:
+    """Start offsets of text.split()'s tokens: only whitespace lies between one token's end
+    and the next token's start, so the next occurrence found is the token itself."""
+    starts = []
+    pos = 0
+    find = text.find
+    for word in words:
+        pos = find(word, pos)
+        starts.append(pos)
+        pos += len(word)
+    return starts
+
+
+class _LazyStarts:
+    """Token offsets computed on first use (most posts never need them for most checks)."""
+
+    __slots__ = ("_starts", "_text", "_words")
+
+    def __init__(self, text: str, words: list[str]):
+        self._text, self._words, self._starts = text, words, None
+
+    def __getitem__(self, i: int) -> int:
+        if self._starts is None:
+            self._starts = token_starts(self._text, self._words)
+        return self._starts[i]
+
+
+def tokens_of(text: str) -> Tokens:
+    """Whitespace-separated tokens (str.split, in C) and their lazily found start offsets."""
+    words = text.split()
+    return words, _LazyStarts(text, words)
 
 
 def _scan_urls(text: str) -> list[Entity]:
@@ -141,7 +171,7 @@ class Analysed:
         return cls(nfc(text))
 
     @cached_property
-    def tokens(self) -> list[tuple[int, str]]:
+    def tokens(self) -> Tokens:
         """Whitespace-separated tokens with their offsets, shared by the token-wise checks."""
         return tokens_of(self.text)
 
