@@ -1,8 +1,13 @@
-"""Validation throughput on one core: a ~500-character post to all five platforms with every
+"""Validation throughput on one core: ~500-character posts to all five platforms with every
 check on (platform limits, language word list + toxicity model, PII, brand policy with
 competitors, banned phrases, required hashtags/disclaimers and two compliance packs).
 
     .venv/bin/python bench/validation_bench.py [--runs 5] [--posts 2000] [--batch 5000]
+
+Posts are distinct and varied (bench/validation_posts.py), and every run gets a fresh set, so
+no per-text cache can serve a run from an earlier one. "cold" runs also empty validation's
+per-token and phone memos first (a freshly started worker); "warm" runs keep them (a worker
+that has already validated other posts of the brand).
 
 Uses a throw-away SQLite database under a temporary VAR_DIR (migrated on start).
 Prints medians of several runs; figures go to docs/PERFORMANCE.md, "Validation".
@@ -19,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["IGNORE_DOTENV"] = "true"
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="brandpost-bench-"))
@@ -31,18 +37,9 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from validation_posts import varied_posts  # noqa: E402
 
 PLATFORMS = ["instagram", "facebook", "linkedin", "x", "google_business"]
-
-BASE = (
-    "Our autumn cold brew is back in Scunthorpe and across Essex from 12/10/2025! "
-    "Smooth, chocolatey and brewed for 18 hours – café-style at home for £4.50 (was £5.00). "
-    "Order #483920117 ships today; version 2.3 of the app tracks it. Ask @acme_help anything. "
-    "Read the story at https://acme.example.com/blog/cold-brew-2025 ☕️👍🏽 and tell us what you "
-    "think of the new label, the new bottle and the new recipe. Invest in good mornings, "
-    "not in expensive pods. Limited batch, so be quick. "
-    "#AcmeCoffee #ColdBrew #Autumn"
-)
 
 
 def setup_brand():
@@ -67,16 +64,29 @@ def setup_brand():
     return brand
 
 
-def posts(n: int) -> list[str]:
-    # Distinct texts so no per-text cache can help; ~500 characters each.
-    return [f"{BASE} Ad. {i}" for i in range(n)]
+def posts(n: int, seed: int = 0) -> list[str]:
+    # Distinct, varied texts of ~500 characters (a new set per seed).
+    return varied_posts(n, seed=seed)
 
 
-def median_rate(fn, count: int, runs: int) -> tuple[float, list[float]]:
+def clear_memos() -> None:
+    """Empty validation's per-token and phone memos, as in a freshly started process."""
+    from validation.checks import language, pii
+    from validation.text import entities
+
+    for memo in (entities._URL_MEMO, language._TOKEN_MEMO, pii._PHONE_MEMO):
+        memo.clear()
+
+
+def median_rate(make, fn, count: int, runs: int, *, cold: bool) -> tuple[float, list[float]]:
+    """Median posts/s of `runs` runs of fn(inputs), each on fresh inputs from make(run)."""
     rates = []
-    for _ in range(runs):
+    for run in range(runs):
+        inputs = make(1000 + run)
+        if cold:
+            clear_memos()
         start = time.perf_counter()
-        fn()
+        fn(inputs)
         rates.append(count / (time.perf_counter() - start))
     return statistics.median(rates), rates
 
@@ -146,26 +156,42 @@ def main() -> None:
     brand = setup_brand()
     warm_up()
     media = [MediaSpec("image", "image/jpeg", 1080, 1350, 900_000)]
-    sample = validate_post(brand=brand, text=posts(1)[0], platforms=PLATFORMS, media=media)
-    print(f"post length: {len(posts(1)[0])} characters; findings on the sample post:")
-    for f in sample.findings:
-        print(f"  {f.severity:7} {f.rule}")
+    sample = posts(args.batch)
+    rules: dict[str, int] = {}
+    for report in validate_posts(
+        brand=brand, posts=[PostInput(t, PLATFORMS, tuple(media)) for t in sample]
+    ):
+        for rule in {str(f.rule) for f in report.findings}:
+            rules[rule] = rules.get(rule, 0) + 1
+    lengths = sorted(len(t) for t in sample)
+    print(f"{len(sample)} distinct posts, median length {lengths[len(lengths) // 2]} characters")
+    print("share of posts with a finding, by rule:")
+    for rule, count in sorted(rules.items(), key=lambda kv: -kv[1]):
+        print(f"  {count / len(sample):6.1%} {rule}")
 
-    singles = posts(args.posts)
-
-    def one_at_a_time():
-        for text in singles:
+    def one_at_a_time(texts):
+        for text in texts:
             validate_post(brand=brand, text=text, platforms=PLATFORMS, media=media)
 
-    batch_inputs = [PostInput(t, PLATFORMS, tuple(media)) for t in posts(args.batch)]
+    def batched(inputs):
+        validate_posts(brand=brand, posts=inputs)
 
-    def batched():
-        validate_posts(brand=brand, posts=batch_inputs)
+    def singles(seed):
+        return posts(args.posts, seed)
 
-    single_rate, single_runs = median_rate(one_at_a_time, args.posts, args.runs)
-    batch_rate, batch_runs = median_rate(batched, args.batch, args.runs)
-    print(f"\none at a time: {single_rate:,.0f} posts/s (runs: {[round(r) for r in single_runs]})")
-    print(f"batched:       {batch_rate:,.0f} posts/s (runs: {[round(r) for r in batch_runs]})")
+    def batch(seed):
+        return [PostInput(t, PLATFORMS, tuple(media)) for t in posts(args.batch, seed)]
+
+    print(f"\nload average before: {os.getloadavg()}")
+    for cold in (True, False):
+        label = "cold memos" if cold else "warm memos"
+        one, one_runs = median_rate(singles, one_at_a_time, args.posts, args.runs, cold=cold)
+        many, many_runs = median_rate(batch, batched, args.batch, args.runs, cold=cold)
+        print(f"one at a time, {label}: {one:,.0f} posts/s (runs: {[round(r) for r in one_runs]})")
+        print(
+            f"batched,       {label}: {many:,.0f} posts/s (runs: {[round(r) for r in many_runs]})"
+        )
+    print(f"load average after: {os.getloadavg()}")
 
     print("\nper-check cost, median µs per post:")
     for name, micros in per_check_costs(brand, args.runs):
