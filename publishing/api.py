@@ -20,7 +20,9 @@ from publishing import selectors, serializers
 from publishing.models import Post, PublishJob
 from publishing.services import media as media_services
 from publishing.services import posts as post_services
+from publishing.services import review as review_services
 from publishing.services.posts import PublishingError
+from tenancy.permissions import Action
 
 
 @contextmanager
@@ -28,7 +30,7 @@ def api_errors():
     try:
         yield
     except PublishingError as error:
-        details = {error.field: [error.message]} if error.field else None
+        details = error.details or ({error.field: [error.message]} if error.field else None)
         raise ApiError(error.code, error.message, error.status, details) from None
 
 
@@ -103,7 +105,15 @@ class PostAction(_PostMixin, APIView):
         "publish": post_services.post_publish_now,
         "cancel": post_services.post_cancel,
         "retry": post_services.post_retry,
+        "approve": review_services.post_approve,
+        "reject": review_services.post_reject,
     }
+
+    def initial(self, request, *args, **kwargs):
+        # Approving held content is a policy decision: admins and owners only.
+        if self.action_name in ("approve", "reject"):
+            self.write_action = Action.MANAGE_POLICY
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(request=None, responses=serializers.PostOutput)
     def post(self, request, brand_id, post_id):

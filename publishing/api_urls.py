@@ -13,7 +13,7 @@ urlpatterns = [
             api.PostAction.as_view(action_name=name),
             name=f"api-post-{name}",
         )
-        for name in ("publish", "cancel", "retry")
+        for name in ("publish", "cancel", "retry", "approve", "reject")
     ],
     path(B + "jobs/", api.JobList.as_view(), name="api-job-list"),
     path(B + "jobs/<int:job_id>/", api.JobDetail.as_view(), name="api-job-detail"),

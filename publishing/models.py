@@ -31,6 +31,13 @@ class GooglePostType(models.TextChoices):
     OFFER = "OFFER", "Offer"
 
 
+class ReviewStatus(models.TextChoices):
+    NONE = "", "Not needed"
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class MediaAsset(models.Model):
     """An uploaded file or a remote URL, served at `public_url` for platforms that fetch."""
 
@@ -80,6 +87,17 @@ class Post(models.Model):
     )
     # EVENT/OFFER details: {"title", "start", "end", "coupon_code", "terms", "cta_type", ...}
     google_details = models.JSONField(default=dict, blank=True)
+    # Human review (validation findings that need it): approval is tied to the exact content.
+    review_status = models.CharField(
+        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NONE, blank=True
+    )
+    pending_action = models.CharField(max_length=16, blank=True)  # publish_now | schedule
+    approved_content_hash = models.CharField(max_length=64, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

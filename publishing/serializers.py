@@ -80,7 +80,7 @@ class PostOutput(serializers.ModelSerializer):
         fields = [
             "id", "status", "text", "text_overrides", "link", "media", "scheduled_at",
             "scheduled_at_local", "x_thread", "google_post_type", "google_details", "author_id",
-            "jobs", "created_at", "updated_at",
+            "review_status", "approved_by_id", "approved_at", "jobs", "created_at", "updated_at",
         ]  # fmt: skip
 
     def get_status(self, post) -> str:

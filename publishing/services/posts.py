@@ -27,9 +27,17 @@ EDITABLE = frozenset({S.DRAFT, S.SCHEDULED})
 class PublishingError(Exception):
     """A refused request, with a stable code and an HTTP status for the API."""
 
-    def __init__(self, code: str, message: str, status: int = 400, field: str | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        field: str | None = None,
+        details: dict | None = None,
+    ):
         super().__init__(message)
         self.code, self.message, self.status, self.field = code, message, status, field
+        self.details = details
 
 
 def check_schedule(scheduled_at: datetime, *, now: datetime | None = None) -> datetime:
@@ -156,10 +164,22 @@ def post_update(*, post: Post, actor, request=None, **changes) -> Post:
     return post
 
 
-@transaction.atomic
 def post_schedule(*, post: Post, scheduled_at: datetime, actor, request=None) -> Post:
-    """Schedule or reschedule: draft and scheduled jobs become scheduled at the new time."""
+    """Schedule or reschedule: draft and scheduled jobs become scheduled at the new time,
+    once the content passes validation (and review, when findings ask for it)."""
+    from publishing.services.review import release_gate
+
     scheduled_at = check_schedule(scheduled_at)
+    _require_editable(list(post.jobs.all()))
+    post.scheduled_at = scheduled_at
+    if not release_gate(post=post, actor=actor, action="schedule", request=request):
+        Post.objects.filter(pk=post.pk).update(scheduled_at=scheduled_at)
+        return post
+    return _schedule(post=post, scheduled_at=scheduled_at, actor=actor, request=request)
+
+
+@transaction.atomic
+def _schedule(*, post: Post, scheduled_at: datetime, actor, request=None) -> Post:
     jobs = _locked_jobs(post)
     _require_editable(jobs)
     post.scheduled_at = scheduled_at
@@ -178,9 +198,19 @@ def post_schedule(*, post: Post, scheduled_at: datetime, actor, request=None) ->
     return post
 
 
-@transaction.atomic
 def post_publish_now(*, post: Post, actor, request=None) -> list[int]:
-    """Draft or scheduled jobs -> queued, tasks sent when this commits."""
+    """Draft or scheduled jobs -> queued, tasks sent when this commits; once the content
+    passes validation (and review, when findings ask for it). Held for review: []."""
+    from publishing.services.review import release_gate
+
+    _require_editable(list(post.jobs.all()))
+    if not release_gate(post=post, actor=actor, action="publish_now", request=request):
+        return []
+    return _publish_now(post=post, actor=actor, request=request)
+
+
+@transaction.atomic
+def _publish_now(*, post: Post, actor, request=None) -> list[int]:
     jobs = _locked_jobs(post)
     _require_editable(jobs)
     requeue = timezone.now() + timedelta(seconds=settings.PUBLISH_REQUEUE_SECONDS)

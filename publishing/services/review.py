@@ -1,0 +1,109 @@
+"""The gate between "publish/schedule" and the queue: validation, then human review.
+
+Errors block (422, with the report). A post whose findings need review is held
+(`review_status = pending`) until an admin or owner approves exactly that content (its
+validation content hash); approving releases the held action. Every validation is recorded
+(validation.record_validation) in its own transaction, so a blocked attempt still leaves a
+trace.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import record_action
+from publishing.models import Post, ReviewStatus
+from publishing.services.posts import PublishingError
+from validation.services import content_hash, record_validation, validate_post
+from validation.types import MediaSpec
+
+
+def _inputs(post: Post) -> dict:
+    platforms = sorted({job.platform for job in post.jobs.all()})
+    media = [
+        MediaSpec(
+            type="gif" if item.asset.mime == "image/gif" else item.asset.kind,
+            mime=item.asset.mime,
+            width=item.asset.width,
+            height=item.asset.height,
+            size_bytes=item.asset.size_bytes,
+            duration_s=item.asset.duration_s,
+        )
+        for item in post.post_media.select_related("asset")
+    ]
+    return {
+        "text": post.text,
+        "platforms": platforms,
+        "media": media,
+        "link": post.link or None,
+        "scheduled_at": post.scheduled_at,
+        "text_overrides": post.text_overrides or None,
+        "thread": post.x_thread,
+    }
+
+
+def release_gate(*, post: Post, actor, action: str, request=None) -> bool:
+    """True: go ahead. False: held for review. Raises PublishingError when validation fails."""
+    inputs = _inputs(post)
+    report = validate_post(brand=post.brand, **inputs)
+    digest = content_hash(**inputs)
+    record_validation(report=report, brand=post.brand, actor=actor, content_hash=digest, post=post)
+    if not report.ok:
+        raise PublishingError(
+            "validation_failed",
+            "The post breaks the brand's or a platform's rules.",
+            422,
+            details={"validation": report.as_dict()},
+        )
+    if not report.needs_review or post.approved_content_hash == digest:
+        return True
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(
+            review_status=ReviewStatus.PENDING, pending_action=action, updated_at=timezone.now()
+        )
+        record_action(
+            action="post.review_requested", actor=actor, brand=post.brand, target=post,
+            request=request, details={"action": action, "content_hash": digest},
+        )  # fmt: skip
+    post.review_status, post.pending_action = ReviewStatus.PENDING, action
+    return False
+
+
+def post_approve(*, post: Post, actor, request=None) -> Post:
+    """An admin or owner approves the post's current content and releases the held action."""
+    from publishing.services.posts import post_publish_now, post_schedule
+
+    if post.review_status != ReviewStatus.PENDING:
+        raise PublishingError("not_pending_review", "This post is not waiting for review.", 409)
+    digest = content_hash(**_inputs(post))
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(
+            review_status=ReviewStatus.APPROVED, approved_content_hash=digest,
+            approved_by=actor, approved_at=timezone.now(), updated_at=timezone.now(),
+        )  # fmt: skip
+        record_action(
+            action="post.approve", actor=actor, brand=post.brand, target=post, request=request,
+            details={"content_hash": digest, "action": post.pending_action},
+        )  # fmt: skip
+    post.refresh_from_db()
+    if post.pending_action == "schedule" and post.scheduled_at is not None:
+        post_schedule(post=post, scheduled_at=post.scheduled_at, actor=actor, request=request)
+    elif post.pending_action == "publish_now":
+        post_publish_now(post=post, actor=actor, request=request)
+    return post
+
+
+def post_reject(*, post: Post, actor, reason: str = "", request=None) -> Post:
+    if post.review_status != ReviewStatus.PENDING:
+        raise PublishingError("not_pending_review", "This post is not waiting for review.", 409)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(
+            review_status=ReviewStatus.REJECTED, pending_action="", updated_at=timezone.now()
+        )
+        record_action(
+            action="post.reject", actor=actor, brand=post.brand, target=post, request=request,
+            details={"reason": reason[:500]},
+        )  # fmt: skip
+    post.refresh_from_db()
+    return post
