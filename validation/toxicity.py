@@ -5,7 +5,10 @@ call goes through scikit-learn's sparse-matrix machinery, but only ~30 µs per t
 large batch. We therefore read the package's own fitted vectorizer and calibrated LinearSVC
 once and score in two ways that give the same numbers (tests compare them with predict_prob):
 
-* batches of BATCH_THRESHOLD texts or more go through scikit-learn in one call;
+* batches of BATCH_THRESHOLD texts or more go through scikit-learn in one call, except that we
+  count the terms ourselves (the vectorizer's own lower-case + token regex + stop words, with
+  C-level Counter instead of its per-token Python loop, about half the cost) and hand the
+  identical count matrix to the fitted TF-IDF transform and classifier;
 * smaller ones use a dictionary of per-term weights and the package's own analyzer
   (tokeniser + stop words), which is a handful of dict look-ups per word (~20-40 µs a post).
 
@@ -17,6 +20,7 @@ with tfidf l2-normalised over the vocabulary terms present.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -37,6 +41,9 @@ class _CompiledModel:
     calibration: tuple[tuple[float, float], ...]  # (a_k, b_k)
     vectorizer: object
     classifier: object
+    token_re: re.Pattern
+    vocabulary: dict[str, int]
+    stop_words: frozenset[str]
 
 
 def _load() -> _CompiledModel:
@@ -52,6 +59,13 @@ def _load() -> _CompiledModel:
             folds = classifier.calibrated_classifiers_
             if classifier.method != "sigmoid" or any(len(f.calibrators) != 1 for f in folds):
                 raise RuntimeError("alt-profanity-check's model changed shape; update toxicity.py")
+            params = vectorizer.get_params()
+            expected = {"analyzer": "word", "ngram_range": (1, 1), "lowercase": True}
+            if any(params.get(k) != v for k, v in expected.items()) or (
+                params.get("strip_accents") or params.get("preprocessor")
+                or params.get("tokenizer") or params.get("binary")
+            ):  # fmt: skip
+                raise RuntimeError("alt-profanity-check's vectorizer changed; update toxicity.py")
             idf = vectorizer.idf_
             coefs = [f.estimator.coef_[0] for f in folds]
             terms = {
@@ -67,8 +81,20 @@ def _load() -> _CompiledModel:
                 ),
                 vectorizer=vectorizer,
                 classifier=classifier,
+                token_re=_token_re(vectorizer.token_pattern),
+                vocabulary=vectorizer.vocabulary_,
+                stop_words=frozenset(vectorizer.get_stop_words() or ()),
             )
     return _model
+
+
+def _token_re(pattern: str) -> re.Pattern:
+    # scikit-learn's default `\b\w\w+\b` finds the maximal runs of two or more word
+    # characters, as `\w\w+` does (greedy from a run's start; a 1-character run fails); the
+    # latter lets `re` skip non-word characters in C, ~25% faster.
+    if pattern == r"(?u)\b\w\w+\b":
+        return re.compile(r"\w\w+")
+    return re.compile(pattern)
 
 
 def warm_up() -> None:
@@ -100,12 +126,42 @@ def _score_one(model: _CompiledModel, text: str) -> float:
     return min(total / k, 1.0)
 
 
+def _count_matrix(model: _CompiledModel, texts: Sequence[str]):
+    """The term-count matrix CountVectorizer.transform builds for texts (same values, dtype
+    and sorted indices), without its per-token Python loop."""
+    import numpy as np
+    from scipy import sparse
+
+    vocabulary, stop, findall = model.vocabulary, model.stop_words, model.token_re.findall
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for term, count in Counter(findall(text.lower())).items():
+            column = vocabulary.get(term)
+            if column is not None and term not in stop:
+                indices.append(column)
+                values.append(count)
+        indptr.append(len(indices))
+    matrix = sparse.csr_array(
+        (
+            np.asarray(values, dtype=np.intc),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(texts), len(vocabulary)),
+        dtype=model.vectorizer.dtype,
+    )
+    matrix.sort_indices()
+    return matrix
+
+
 def toxicity_scores(texts: Sequence[str]) -> list[float]:
     """Probability in [0, 1] that each text is offensive, in the same order."""
     if not texts:
         return []
     model = _load()
     if len(texts) >= BATCH_THRESHOLD:
-        matrix = model.vectorizer.transform(list(texts))
+        matrix = model.vectorizer._tfidf.transform(_count_matrix(model, texts), copy=False)
         return [min(float(p), 1.0) for p in model.classifier.predict_proba(matrix)[:, 1]]
     return [_score_one(model, t) for t in texts]
