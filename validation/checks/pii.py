@@ -13,7 +13,7 @@ import re
 import phonenumbers
 
 from validation.findings import Finding, Rule, Severity
-from validation.policy import Policy, contact_key
+from validation.policy import Policy, contact_key, quick_start
 from validation.types import PostView
 
 EMAIL_RE = re.compile(
@@ -53,8 +53,16 @@ IBAN_LENGTHS = {
 }  # fmt: skip
 
 
+# The reference words without IGNORECASE, for quick_start's pre-filter (~5x faster).
+_REFERENCE_QUICK = re.compile(
+    _REFERENCE_WORDS.pattern[: _REFERENCE_WORDS.pattern.index(")") + 1].lower()
+)
+
+
 def _is_reference(text: str, start: int) -> bool:
-    return bool(_REFERENCE_WORDS.search(text[max(0, start - 24) : start]))
+    window = text[max(0, start - 24) : start]
+    first = quick_start(_REFERENCE_QUICK, window, window.lower())
+    return first is not None and bool(_REFERENCE_WORDS.search(window, first))
 
 
 def _allowed(policy: Policy, value: str) -> bool:
@@ -112,6 +120,13 @@ def iban_valid(candidate: str) -> bool:
     return int(number) % 97 == 1
 
 
+def _from_hint(pattern: re.Pattern, hint: re.Pattern, text: str, lead: int):
+    """pattern.finditer(text), started where `hint` first matches less `lead` characters.
+    (A look-behind still sees the text before the start position.)"""
+    first = hint.search(text)
+    return () if first is None else pattern.finditer(text, max(0, first.start() - lead))
+
+
 def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int, end: int):
     return Finding(rule, severity, "text", message, tip, (start, end))
 
@@ -120,7 +135,8 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
     text = post.text.text
     found: list[Finding] = []
     if "@" in text:
-        for m in EMAIL_RE.finditer(text):
+        # An address starts at most 64 characters before its "@": skip what lies before.
+        for m in EMAIL_RE.finditer(text, max(0, text.index("@") - 64)):
             if not _allowed(policy, m.group()):
                 found.append(
                     _finding(
@@ -136,7 +152,9 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
     if _ANY_DIGIT.search(text) is None:
         return found
     taken: list[tuple[int, int]] = []
-    for m in SSN_RE.finditer(text) if _SSN_HINT.search(text) else ():
+    # Each pattern starts scanning where its hint first matched: a match contains its hint
+    # from its own start (the digits pattern: at most "+(" before it).
+    for m in _from_hint(SSN_RE, _SSN_HINT, text, 0):
         if ssn_valid(m.group(1), m.group(3), m.group(4)) and not _is_reference(text, m.start()):
             taken.append(m.span())
             found.append(
@@ -148,7 +166,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in IBAN_RE.finditer(text) if _IBAN_HINT.search(text) else ():
+    for m in _from_hint(IBAN_RE, _IBAN_HINT, text, 0):
         if iban_valid(m.group(1)):
             taken.append(m.span())
             found.append(
@@ -160,7 +178,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in _DIGITS_RE.finditer(text) if _DIGITS_HINT.search(text) else ():
+    for m in _from_hint(_DIGITS_RE, _DIGITS_HINT, text, 2):
         start, end = m.span()
         if any(s <= start < e for s, e in taken) or _is_reference(text, start):
             continue
