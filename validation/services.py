@@ -29,7 +29,7 @@ from validation import autofix as fixing
 from validation.checks import brand as brand_checks
 from validation.checks.language import profanity, toxicity
 from validation.checks.pii import pii
-from validation.checks.platform import PLATFORM_CHECKS
+from validation.checks.platform import MEDIA_CHECKS, PLATFORM_CHECKS
 from validation.findings import Finding, Rule, Severity
 from validation.limits import PLATFORM_SLUGS, limits_for
 from validation.models import BrandPolicy, Outcome, ValidationRun
@@ -133,6 +133,17 @@ class _ContentChecks:
         self.scores: dict[str, float] = {}
         self.done: dict[str, tuple[Finding, ...]] = {}
         self._analysed: dict[str, Analysed] = {}
+        self._media: dict[tuple, tuple[Finding, ...]] = {}
+
+    def media_findings(self, slug: str, view: PostView, limits, policy: Policy):
+        """MEDIA_CHECKS' findings, once per platform and distinct set of attachments."""
+        key = (slug, view.media)
+        found = self._media.get(key)
+        if found is None:
+            found = self._media[key] = tuple(
+                f for check in MEDIA_CHECKS for f in check(view, limits, policy)
+            )
+        return found
 
     def analysed(self, raw: str) -> Analysed:
         """One Analysed per distinct text, so entities are found once for all platforms."""
@@ -165,9 +176,20 @@ def _check_platform(
     limits = limits_for(slug)
     view = PostView(analysed, tuple(post.media), post.link, post.scheduled_at, now)
     found = []
-    for check in PLATFORM_CHECKS:
+    for check in _TEXT_CHECKS_BEFORE:
+        found += check(view, limits, policy)
+    found += content.media_findings(slug, view, limits, policy)
+    for check in _CHECKS_AFTER:
         found += check(view, limits, policy)
     return found + list(content.findings(analysed))
+
+
+# PLATFORM_CHECKS in their order, with the media checks (contiguous) run as one shared group.
+_MEDIA_AT = PLATFORM_CHECKS.index(MEDIA_CHECKS[0])
+_TEXT_CHECKS_BEFORE = PLATFORM_CHECKS[:_MEDIA_AT]
+_CHECKS_AFTER = PLATFORM_CHECKS[_MEDIA_AT + len(MEDIA_CHECKS) :]
+if (*_TEXT_CHECKS_BEFORE, *MEDIA_CHECKS, *_CHECKS_AFTER) != PLATFORM_CHECKS:
+    raise ImportError("validation.services expects MEDIA_CHECKS contiguous in PLATFORM_CHECKS")
 
 
 def _validate_platform(slug, post: PostInput, policy: Policy, content, now) -> PlatformReport:

@@ -252,15 +252,15 @@ def schedule_window(post: PostView, limits: PlatformLimits, policy: Policy) -> l
     return []
 
 
+# These read only the media and the platform's limits, so a batch can share their findings
+# between posts with the same attachments (validation.services).
+MEDIA_CHECKS = (media_count, media_type, media_size, aspect_ratio, video_duration)
+
 PLATFORM_CHECKS = (
     text_length,
     hashtag_count,
     mention_count,
-    media_count,
-    media_type,
-    media_size,
-    aspect_ratio,
-    video_duration,
+    *MEDIA_CHECKS,
     link_unsupported,
     schedule_window,
 )
