@@ -1,0 +1,168 @@
+"""The fast paths (token-wise scans, quick pre-filters, memos, our own term counts) give
+exactly what one plain scan of the whole text gives."""
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from profanity_check import profanity_check as shipped
+
+from validation.checks import language
+from validation.checks.language import offensive_words
+from validation.checks.pii import _REFERENCE_WORDS, _is_reference
+from validation.policy import ASCII_ALIASES, PhraseMatcher, Term, squash
+from validation.text import entities
+from validation.text.entities import Analysed, find_urls
+from validation.toxicity import BATCH_THRESHOLD, toxicity_scores
+
+DATA = Path(__file__).parent / "data"
+PIECES = [
+    "fuck", "f*ck", "sh1t", "$h!t", "fuuuck", "f.u.c.k", "s h i t", "Scunthorpe", "twatt",
+    "Twatt", "assassin", "http://x.io", "www.acme.example", "acme.com", "file.py", "node.js",
+    "a.co.uk/x", "example.com:8080/p?q=1)", "(https://en.wikipedia.org/wiki/Foo_(bar))", "#tag",
+    "#1", "&#39;", "@user", "x@y", "a.@b", "@Globex_Tea", "#globex_tea", "Globex   Tea",
+    "LIMITED  edition", "ſale", "İnvest", "risk-free", "f4ggot", "b-i-t-c-h", "a$$hole",
+    "ＦＵＣＫ", "＃tag", "＠name", "ｆｕｃｋ", "Ⓕuck", "\u00a0", "\u2003", "\n", "café", "e\u0301",
+    "👍🏽", "中文", "order #4111111111111111", "Order no. 12345678", "ORDER", "ſerial 1234567",
+]  # fmt: skip
+ALPHABET = list("abcfhiklstuz015$@#*.!|+-_/:() \u00a0\t") + ["é", "ſ", "K", "İ", "ı", "＃", "＠"]
+
+
+def _corpus(n=1500, seed=7):
+    rng = random.Random(seed)
+    texts = [
+        line
+        for name in ("innocent_handwritten.txt", "innocent_generated.txt")
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+    ]
+    for _ in range(n):
+        parts = [
+            rng.choice(PIECES)
+            if rng.random() < 0.5
+            else "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 8)))
+            for _ in range(rng.randint(1, 16))
+        ]
+        texts.append(rng.choice(["", " ", "  ", "\t"]).join(parts))
+    return texts
+
+
+CORPUS = _corpus()
+
+
+def _whole_text_offensive(text):
+    """The word list as one scan of the whole text (the original implementation)."""
+    hits = []
+    for regex, slur in ((language._SLUR_RE, True), (language._PROFANE_RE, False)):
+        hits += [
+            (slur, m.start(), m.end(), m.group())
+            for m in regex.finditer(text)
+            if m.group().lower() not in language.ALLOWED
+        ]
+    for m in language._SPACED_RE.finditer(text):
+        joined = m.group().replace(m.group("sep"), "")
+        for regex, slur in ((language._SLUR_RE, True), (language._PROFANE_RE, False)):
+            if regex.fullmatch(joined):
+                hits.append((slur, m.start(), m.end(), m.group()))
+                break
+    return sorted(hits, key=lambda h: h[1])
+
+
+def test_the_word_list_found_token_by_token_equals_one_scan_of_the_text():
+    language._TOKEN_MEMO.clear()
+    for _ in range(2):  # cold, then served from the memo
+        for text in CORPUS:
+            assert offensive_words(text) == _whole_text_offensive(text), text
+
+
+def test_urls_found_token_by_token_equal_one_scan_of_the_text():
+    entities._URL_MEMO.clear()
+    for text in CORPUS:
+        assert find_urls(text) == entities._scan_urls(text), text
+
+
+def test_hashtags_and_mentions_equal_the_look_behind_patterns():
+    for text in CORPUS:
+        analysed = Analysed(text)
+        urls = analysed.urls
+        outside = [
+            m for m in entities.HASHTAG_RE.finditer(text) if entities._outside(urls, m.start())
+        ]
+        assert [(e.start, e.end) for e in analysed.hashtags] == [m.span() for m in outside]
+        outside = [
+            m for m in entities.MENTION_RE.finditer(text) if entities._outside(urls, m.start())
+        ]
+        assert [(e.start, e.end) for e in analysed.mentions] == [m.span() for m in outside]
+
+
+def test_token_offsets_are_where_the_tokens_are():
+    for text in CORPUS:
+        words, starts = entities.tokens_of(text)
+        assert [(starts[i], w) for i, w in enumerate(words)] == [
+            (m.start(), m.group()) for m in re.finditer(r"\S+", text)
+        ]
+
+
+def test_ascii_aliases_are_every_non_ascii_character_ignorecase_matches_to_ascii():
+    everything = "".join(chr(c) for c in range(128, 0x110000) if not 0xD800 <= c < 0xE000)
+    found = re.compile("[a-z]", re.IGNORECASE).findall(everything)
+    assert sorted(found) == sorted(ASCII_ALIASES)
+
+
+@pytest.mark.parametrize(
+    "phrases",
+    [
+        ("limited edition", "risk-free", "sale", "invest", "APR", "no"),
+        ("Kelvin", "straße"),  # non-ASCII phrase: no quick pre-filter
+    ],
+)
+def test_phrase_matcher_pre_filter_finds_what_the_full_pattern_finds(phrases):
+    matcher = PhraseMatcher(tuple(Term(p) for p in phrases))
+    for text in CORPUS + ["ſale now", "İnvest", "kelvin Kelvin", "STRASSE straße"]:
+        expected = [
+            (matcher.by_key[squash(m.group())], m.start(), m.end())
+            for m in matcher.regex.finditer(text)
+            if squash(m.group()) in matcher.by_key
+        ]
+        assert list(matcher.find(text)) == expected, text
+
+
+def test_reference_look_back_equals_the_plain_search():
+    for text in CORPUS:
+        for start in range(0, len(text) + 1, 3):
+            window = text[max(0, start - 24) : start]
+            assert _is_reference(text, start) == bool(_REFERENCE_WORDS.search(window))
+
+
+def test_batch_toxicity_scores_are_the_vectorizers_own():
+    texts = CORPUS[:300] + ["you are a fucking idiot", "THE the And 12 ab", "straße İstanbul"]
+    assert len(texts) >= BATCH_THRESHOLD
+    probabilities = shipped.model.predict_proba(shipped.vectorizer.transform(texts))[:, 1]
+    assert toxicity_scores(texts) == [min(float(p), 1.0) for p in probabilities]
+
+
+def test_a_batch_with_mixed_media_gives_each_post_its_own_media_findings(brand, owner):
+    from validation.services import (
+        MediaSpec,
+        PostInput,
+        policy_update,
+        validate_post,
+        validate_posts,
+    )
+
+    policy_update(brand=brand, actor=owner, competitors=["Globex Tea"], banned_phrases=["no way"])
+    platforms = ["instagram", "facebook", "linkedin", "x", "google_business"]
+    wide = MediaSpec("image", "image/jpeg", 3000, 1000, 900_000)
+    video = MediaSpec("video", "video/mp4", 1080, 1920, 5_000_000, 400.0)
+    jpeg = MediaSpec("image", "image/jpeg", 1080, 1350, 900_000)
+    shapes = [(), (jpeg,), (wide,), (video,), (jpeg, video), (jpeg,), ()]
+    texts = [f"{t} #AcmeCoffee @Globex_Tea f.u.c.k" for t in CORPUS[:14]]
+    posts = [PostInput(t, platforms, shapes[i % len(shapes)]) for i, t in enumerate(texts)]
+    batch = validate_posts(brand=brand, posts=posts)
+    for post, report in zip(posts, batch, strict=True):
+        alone = validate_post(brand=brand, text=post.text, platforms=platforms, media=post.media)
+        assert report.as_dict() == alone.as_dict()
+    assert {f.rule for r in batch for f in r.findings} >= {
+        "aspect_ratio", "media_count", "media_type", "video_duration", "profanity",
+        "competitor_mention",
+    }  # fmt: skip
