@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from validation.findings import Finding, Rule, Severity
 from validation.policy import Policy, quick_start, squash, squash_term
 from validation.types import PostView
@@ -111,14 +113,21 @@ def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
 def required_disclaimers(text: str, policy: Policy, squashed: str | None = None):
     """The disclaimers that apply to this text (some only when a trigger word appears)."""
     lowered = squashed
+    padded = None
     for disclaimer in policy.required_disclaimers:
         if not disclaimer.when_any:
             yield disclaimer
             continue
-        lowered = lowered if lowered is not None else squash(text)
-        padded = f" {lowered} "
-        if any(f" {squash_term(word)}" in padded for word in disclaimer.when_any):
+        if padded is None:
+            padded = f" {lowered if lowered is not None else squash(text)} "
+        if any(word in padded for word in _triggers(disclaimer.when_any)):
             yield disclaimer
+
+
+@lru_cache(maxsize=1024)
+def _triggers(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A disclaimer's trigger words as searched for: squashed, after a space."""
+    return tuple(f" {squash(word)}" for word in words)
 
 
 BRAND_CHECKS = (

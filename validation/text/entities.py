@@ -124,17 +124,24 @@ def token_starts(text: str, words: list[str]) -> list[int]:
 
 
 class _LazyStarts:
-    """Token offsets computed on first use (most posts never need them for most checks)."""
+    """Token offsets found on first use and only as far as asked (most posts need few)."""
 
-    __slots__ = ("_starts", "_text", "_words")
+    __slots__ = ("_pos", "_starts", "_text", "_words")
 
     def __init__(self, text: str, words: list[str]):
-        self._text, self._words, self._starts = text, words, None
+        self._text, self._words, self._starts, self._pos = text, words, [], 0
 
     def __getitem__(self, i: int) -> int:
-        if self._starts is None:
-            self._starts = token_starts(self._text, self._words)
-        return self._starts[i]
+        starts = self._starts
+        if i >= len(starts):
+            # As token_starts(), resumed where the last call stopped.
+            text, words, pos = self._text, self._words, self._pos
+            for word in words[len(starts) : i + 1]:
+                pos = text.find(word, pos)
+                starts.append(pos)
+                pos += len(word)
+            self._pos = pos
+        return starts[i]
 
 
 def tokens_of(text: str) -> Tokens:
