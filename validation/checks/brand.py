@@ -9,49 +9,44 @@ from validation.policy import Policy, quick_start, squash, squash_term
 from validation.types import PostView
 
 
-def banned_phrase(post: PostView, policy: Policy) -> list[Finding]:
+def _term_findings(
+    post: PostView, matcher, rule: Rule, severity: Severity, says: str, suggestion: str
+) -> list[Finding]:
+    """One finding per policy term the matcher finds; `says` is formatted with the source."""
     return [
         Finding(
-            Rule.BANNED_PHRASE,
-            Severity.ERROR,
+            rule,
+            severity,
             "text",
-            f'"{post.text.text[s:e]}" is banned by {term.source}.'
+            f'"{post.text.text[s:e]}" {says.format(source=term.source)}'
             + (f" {term.why}" if term.why else ""),
-            "Remove or reword it.",
+            suggestion,
             (s, e),
         )
-        for term, s, e in policy.banned_phrase_matcher.find(post.text.text, post.text.lower)
+        for term, s, e in matcher.find(post.text.text, post.text.lower)
     ]
+
+
+def banned_phrase(post: PostView, policy: Policy) -> list[Finding]:
+    return _term_findings(
+        post, policy.banned_phrase_matcher, Rule.BANNED_PHRASE, Severity.ERROR,
+        "is banned by {source}.", "Remove or reword it.",
+    )  # fmt: skip
 
 
 def banned_claim(post: PostView, policy: Policy) -> list[Finding]:
-    return [
-        Finding(
-            Rule.BANNED_CLAIM,
-            Severity.ERROR,
-            "text",
-            f'"{post.text.text[s:e]}" is a claim {term.source} does not allow.'
-            + (f" {term.why}" if term.why else ""),
-            "Remove the claim or substantiate it with approved wording.",
-            (s, e),
-        )
-        for term, s, e in policy.banned_claim_matcher.find(post.text.text, post.text.lower)
-    ]
+    return _term_findings(
+        post, policy.banned_claim_matcher, Rule.BANNED_CLAIM, Severity.ERROR,
+        "is a claim {source} does not allow.",
+        "Remove the claim or substantiate it with approved wording.",
+    )  # fmt: skip
 
 
 def review_keyword(post: PostView, policy: Policy) -> list[Finding]:
-    return [
-        Finding(
-            Rule.REVIEW_KEYWORD,
-            Severity.REVIEW,
-            "text",
-            f'"{post.text.text[s:e]}" needs review under {term.source}.'
-            + (f" {term.why}" if term.why else ""),
-            "Ask a brand admin to approve the post.",
-            (s, e),
-        )
-        for term, s, e in policy.review_matcher.find(post.text.text, post.text.lower)
-    ]
+    return _term_findings(
+        post, policy.review_matcher, Rule.REVIEW_KEYWORD, Severity.REVIEW,
+        "needs review under {source}.", "Ask a brand admin to approve the post.",
+    )  # fmt: skip
 
 
 def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
