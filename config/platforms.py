@@ -61,6 +61,10 @@ PLATFORM_URLS: dict[str, dict[str, tuple[str, str]]] = {
             "businessinformation/v1",
         ),
         "API_BASE": ("https://mybusiness.googleapis.com/v4", "mybusiness/v4"),
+        "PERFORMANCE_API_BASE": (
+            "https://businessprofileperformance.googleapis.com/v1",
+            "performance/v1",
+        ),
     },
 }
 

@@ -285,8 +285,8 @@ class AttemptOutcomeFilter(admin.SimpleListFilter):
 
     title = "outcome"
     parameter_name = "outcome"
-    OUTCOMES = ("published", "rate_limited", "auth_revoked", "rejected", "transient", "unknown",
-                "found", "not_found", "lookup_failed")  # fmt: skip
+    OUTCOMES = ("published", "rate_limited", "quota_exceeded", "auth_revoked", "rejected",
+                "transient", "unknown", "found", "not_found", "lookup_failed")  # fmt: skip
 
     def lookups(self, request, model_admin):
         return [(o, o) for o in self.OUTCOMES]

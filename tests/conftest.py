@@ -1,11 +1,15 @@
 """Shared fixtures: one brand with an owner, an admin, an editor and a viewer, and an outsider
 who owns a brand in another tenant. Every permission test walks this matrix."""
 
+import copy
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections as db_connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.platforms import platform_settings
 from tenancy.models import Membership, Role
 from tenancy.services import brand_create, tenant_create
 
@@ -81,3 +85,23 @@ def api_client_for():
         return client
 
     return make
+
+
+# --- The sandbox platforms over real HTTP -------------------------------------------------
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    """The live server's base URL, with provider settings pointing at its sandbox."""
+    # The live server answers each request in a new thread; persistent connections would
+    # outlive those threads and keep the test database busy at teardown.
+    db_settings = db_connections.settings["default"]
+    saved_max_age = db_settings.get("CONN_MAX_AGE", 0)
+    db_settings["CONN_MAX_AGE"] = 0
+    settings.SANDBOX_BASE_URL = live_server.url
+    for name, value in platform_settings(sandbox=True, sandbox_base_url=live_server.url).items():
+        setattr(settings, name, value)
+    settings.SANDBOX_LIFETIMES = copy.deepcopy(settings.SANDBOX_LIFETIMES)
+    settings.PUBLIC_BASE_URL = live_server.url
+    yield live_server.url
+    db_settings["CONN_MAX_AGE"] = saved_max_age

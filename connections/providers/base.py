@@ -33,6 +33,13 @@ class RateLimited(ProviderError):
         self.retry_at = retry_at
 
 
+class QuotaExceeded(RateLimited):
+    """A platform publishing quota is used up (Instagram's 24-hour container/publish quota,
+    LinkedIn's daily limits): reschedule for `retry_at`; it never counts as a failed attempt."""
+
+    code = "quota_exceeded"
+
+
 class AuthExpired(ProviderError):
     """The access token expired: refresh it and try again once."""
 

@@ -142,11 +142,13 @@ def job_execute(job_id: int) -> str:
     except pb.Duplicate as error:
         return _handle_duplicate(job, attempt, started, error)
     except pb.RateLimited as error:
-        _attempt_finish(attempt, "rate_limited", started, error)
+        # Quotas (QuotaExceeded) are rate limits with a far-off reset: same path, own name.
+        outcome = error.code if isinstance(error, pb.QuotaExceeded) else "rate_limited"
+        _attempt_finish(attempt, outcome, started, error)
         retry_at = error.retry_at or timezone.now() + timedelta(seconds=60)
         platform_calls.block_connection(job.connection_id, until=retry_at)
         _retry_or_fail(job, error, retry_at)
-        return "rate_limited"
+        return outcome
     except pb.AuthRevoked as error:
         _attempt_finish(attempt, "auth_revoked", started, error)
         platform_calls.pause_for_reconnect(job, error)

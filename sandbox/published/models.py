@@ -13,6 +13,12 @@ class SandboxPost(models.Model):
     reply_to = models.CharField(max_length=200, blank=True)
     media_ids = models.JSONField(default=list, blank=True)
     payload = models.JSONField(default=dict, blank=True)  # the request body, as received
+    # Platform post type where one exists: Google STANDARD/EVENT/OFFER, Instagram CAROUSEL...
+    kind = models.CharField(max_length=32, blank=True)
+    # What the platform's insights/metrics endpoints report for this post (seeded by tests,
+    # the demo and benchmarks); the sandbox never invents numbers the seed did not give.
+    metrics = models.JSONField(default=dict, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # deleted on the platform
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,6 +38,8 @@ class SandboxMedia(models.Model):
     mime = models.CharField(max_length=100, blank=True)
     size_bytes = models.PositiveBigIntegerField(default=0)
     state = models.CharField(max_length=32, default="succeeded")
+    # Container / upload details (Instagram container fields, LinkedIn upload URL...).
+    payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,32 +1,9 @@
-"""Fixtures for connection tests: the sandbox platforms served by pytest-django's live
-server, with every provider URL pointed at it."""
+"""Helpers for connection tests (the `sandbox` fixture itself is in tests/conftest.py)."""
 
-import copy
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests
-from django.db import connections as db_connections
-
-from config.platforms import platform_settings
-
-
-@pytest.fixture
-def sandbox(live_server, settings):
-    """The live server's base URL, with provider settings pointing at its sandbox."""
-    # The live server answers each request in a new thread; persistent connections would
-    # outlive those threads and keep the test database busy at teardown.
-    db_settings = db_connections.settings["default"]
-    saved_max_age = db_settings.get("CONN_MAX_AGE", 0)
-    db_settings["CONN_MAX_AGE"] = 0
-    settings.SANDBOX_BASE_URL = live_server.url
-    for name, value in platform_settings(sandbox=True, sandbox_base_url=live_server.url).items():
-        setattr(settings, name, value)
-    settings.SANDBOX_LIFETIMES = copy.deepcopy(settings.SANDBOX_LIFETIMES)
-    settings.PUBLIC_BASE_URL = live_server.url
-    yield live_server.url
-    db_settings["CONN_MAX_AGE"] = saved_max_age
 
 
 def approve(authorize_url: str, decision: str = "approve") -> dict[str, list[str]]:

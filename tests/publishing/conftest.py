@@ -48,21 +48,6 @@ def make_post(brand, owner, x_connection):
 X_SCOPES = ["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"]
 
 
-@pytest.fixture
-def sandbox(live_server, settings):
-    """The live server's base URL, with every provider URL pointed at its sandbox."""
-    import copy
-
-    from config.platforms import platform_settings
-
-    settings.SANDBOX_BASE_URL = live_server.url
-    for name, value in platform_settings(sandbox=True, sandbox_base_url=live_server.url).items():
-        setattr(settings, name, value)
-    settings.SANDBOX_LIFETIMES = copy.deepcopy(settings.SANDBOX_LIFETIMES)
-    settings.PUBLIC_BASE_URL = live_server.url
-    return live_server.url
-
-
 def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True, user_id=None, scopes=None):
     """An X account connected with tokens the sandbox itself issued."""
     from datetime import timedelta
