@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "connections",
     "validation",
     "publishing",
+    "analytics",
+    "reviews",
+    "webhooks",
     "sandbox",
     "sandbox.published",
 ]

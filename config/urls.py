@@ -12,12 +12,15 @@ api_v1 = [
     path("", include("publishing.api_urls")),
     path("", include("validation.api_urls")),
     path("", include("audit.api_urls")),
+    path("", include("analytics.api_urls")),
+    path("", include("reviews.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("audit.urls")),  # /admin/dashboard/ (before the admin) and /metrics
     path("admin/", admin.site.urls),
+    path("webhooks/", include("webhooks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),

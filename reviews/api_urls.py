@@ -1,0 +1,3 @@
+"""API routes under /api/v1/ (issue 7)."""
+
+urlpatterns: list = []

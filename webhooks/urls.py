@@ -1,0 +1,3 @@
+"""Public callbacks the platforms call: /webhooks/... (issue 7)."""
+
+urlpatterns: list = []
