@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.models import ActionLog
+from audit.models import ActionLog, PlatformSyncRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +30,24 @@ class ActionLogAdmin(ReadOnlyAdmin):
     list_filter = ("action", "brand")
     search_fields = ("action", "target_id", "actor__username")
     list_select_related = ("brand", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(PlatformSyncRun)
+class PlatformSyncRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "platform",
+        "brand",
+        "connection",
+        "outcome",
+        "records",
+        "error_code",
+    )
+    list_filter = ("kind", "platform", "outcome", "brand")
+    search_fields = ("error_code", "error_message")
+    list_select_related = ("brand", "connection")
     date_hierarchy = "created_at"
 
 

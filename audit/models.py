@@ -64,3 +64,42 @@ class ActionLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.target_type}"
+
+
+class PlatformSyncRun(AppendOnlyModel):
+    """One run of a sync against a platform (analytics backfill or incremental, reviews...),
+    written once when the run ends: what it covered, how many records, how long, what failed.
+    The old design's `platform_sync_logs`."""
+
+    brand = models.ForeignKey("tenancy.Brand", on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(
+        "connections.PlatformConnection",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="sync_runs",
+    )
+    platform = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32)  # e.g. "analytics_backfill", "reviews"
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    records = models.PositiveIntegerField(default=0)
+    # "ok", "partial" (stopped early: rate limit, will resume from the cursor) or "error".
+    outcome = models.CharField(max_length=16)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)  # cursor before/after, pages, ...
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["brand", "-created_at"], name="syncrun_brand_time"),
+            models.Index(fields=["connection", "kind", "-created_at"], name="syncrun_conn_kind"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.platform} {self.outcome} ({self.records})"
+
+    @property
+    def duration_ms(self) -> int:
+        return int((self.finished_at - self.started_at).total_seconds() * 1000)

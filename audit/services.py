@@ -65,3 +65,35 @@ def prune_older_than(*, cutoff: datetime, batch_size: int = 5000, actor=None) ->
         details={"cutoff": cutoff.isoformat(), "removed": removed},
     )
     return removed
+
+
+def record_sync_run(
+    *,
+    connection,
+    kind: str,
+    started_at: datetime,
+    finished_at: datetime,
+    records: int,
+    outcome: str,
+    error=None,
+    details: dict | None = None,
+):
+    """Append the one row describing a finished sync run. `error` may be a ProviderError (its
+    code and safe message are kept) or any exception (only its type is kept)."""
+    from audit.models import PlatformSyncRun
+
+    code = getattr(error, "code", type(error).__name__) if error is not None else ""
+    message = getattr(error, "message", "") if error is not None else ""
+    return PlatformSyncRun.objects.create(
+        brand_id=connection.brand_id,
+        connection=connection,
+        platform=connection.platform,
+        kind=kind,
+        started_at=started_at,
+        finished_at=finished_at,
+        records=records,
+        outcome=outcome,
+        error_code=str(code)[:64],
+        error_message=str(message)[:2000],
+        details=redact_value(details or {}),
+    )
