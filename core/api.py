@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -70,3 +71,5 @@ class BrandScopedMixin:
         self.brand = brand_for_user(
             user=request.user, brand_id=kwargs.get("brand_id"), action=action
         )
+        # The request's log line (core.middleware) and any line logged below carry the brand.
+        structlog.contextvars.bind_contextvars(brand_id=self.brand.pk)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Now
@@ -23,6 +24,7 @@ from publishing.models import JobStatus, PublishAttempt, PublishJob
 from publishing.services import platform_calls
 
 logger = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 S = JobStatus
 
 
@@ -34,7 +36,16 @@ def enqueue_publish(job_ids: list[int]) -> None:
         transaction.on_commit(lambda: [publish_job.delay(job_id=i) for i in job_ids])
 
 
+def _bind_log_context(job: PublishJob) -> None:
+    """Every log line of this attempt names the job's brand, platform and post (the Celery
+    signal in config/celery.py has bound the task and job ids already)."""
+    structlog.contextvars.bind_contextvars(
+        job_id=job.pk, brand_id=job.post.brand_id, post_id=job.post_id, platform=job.platform
+    )
+
+
 def _attempt_start(job: PublishJob, kind: str) -> PublishAttempt:
+    _bind_log_context(job)
     return PublishAttempt.objects.create(
         job=job, number=job.attempts, kind=kind, started_at=timezone.now()
     )
@@ -62,6 +73,15 @@ def _attempt_finish(
             "error_code",
             "error_message",
         ]
+    )
+    log.info(
+        "publish attempt finished",
+        kind=attempt.kind,
+        attempt=attempt.number,
+        outcome=outcome,
+        duration_ms=attempt.duration_ms,
+        http_status=attempt.http_status,
+        error_code=attempt.error_code,
     )
 
 
