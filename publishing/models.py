@@ -145,6 +145,8 @@ class PublishJob(models.Model):
     platform_post_id = models.CharField(max_length=255, blank=True)
     permalink = models.URLField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the platform told us (webhook) that the published post was deleted there.
+    platform_deleted_at = models.DateTimeField(null=True, blank=True)
     # Container ids, upload ids, posted thread tweet ids: saved the moment they are known.
     platform_ids = models.JSONField(default=dict, blank=True)
     refreshed_token = models.BooleanField(default=False)
