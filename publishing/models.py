@@ -91,7 +91,7 @@ class Post(models.Model):
     review_status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NONE, blank=True
     )
-    pending_action = models.CharField(max_length=16, blank=True)  # publish_now | schedule
+    pending_action = models.CharField(max_length=16, blank=True)  # publish_now|schedule|retry
     approved_content_hash = models.CharField(max_length=64, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

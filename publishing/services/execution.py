@@ -155,6 +155,19 @@ def job_execute(job_id: int) -> str:
             last_error_message="Waiting for the account's rate-limit reset.",
         )  # fmt: skip
         return "blocked"
+    if not job.platform_ids:
+        # Nothing sent yet: validate once more. (A job with platform ids saved may already be
+        # partly on the platform, e.g. half a thread, and must be allowed to finish.)
+        from publishing.services.review import recheck_before_publish
+
+        refused = recheck_before_publish(job)
+        if refused is not None:
+            code, message = refused
+            state.try_transition(
+                job_id, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+                last_error_code=code, last_error_message=message,
+            )  # fmt: skip
+            return code
     attempt = _attempt_start(job, "publish")
     started = time.monotonic()
     try:

@@ -70,9 +70,48 @@ def release_gate(*, post: Post, actor, action: str, request=None) -> bool:
     return False
 
 
+def recheck_before_publish(job) -> tuple[str, str] | None:
+    """The last validation, by the worker, just before the platform call: the brand's policy or
+    packs may have changed since the post was scheduled. Checks this job's platform only and
+    no schedule window (the job is due now). Returns (error code, message) when the job must
+    not go out, else None. Recorded like every other validation of a submitted post."""
+    post = job.post
+    inputs = _inputs(post)
+    report = validate_post(
+        brand=post.brand, **{**inputs, "platforms": [job.platform], "scheduled_at": None}
+    )
+    digest = content_hash(**inputs)
+    if report.ok and not report.needs_review:
+        return None
+    record_validation(report=report, brand=post.brand, actor=None, content_hash=digest, post=post)
+    if not report.ok:
+        rules = sorted({f.rule for f in report.findings if f.severity == "error"})
+        return (
+            "validation_failed",
+            "The post no longer passes validation for this platform: " + ", ".join(rules),
+        )
+    if post.approved_content_hash != digest:
+        # Hold the post for review; approving it retries the targets this stopped.
+        with transaction.atomic():
+            Post.objects.filter(pk=post.pk).update(
+                review_status=ReviewStatus.PENDING, pending_action="retry",
+                updated_at=timezone.now(),
+            )  # fmt: skip
+            record_action(
+                action="post.review_requested", brand=post.brand, target=post,
+                details={"action": "retry", "content_hash": digest, "job_id": job.pk},
+            )  # fmt: skip
+        rules = sorted({f.rule for f in report.findings if f.severity == "review"})
+        return (
+            "review_required",
+            "The post now needs approval (" + ", ".join(rules) + "); approving it retries.",
+        )
+    return None
+
+
 def post_approve(*, post: Post, actor, request=None) -> Post:
     """An admin or owner approves the post's current content and releases the held action."""
-    from publishing.services.posts import post_publish_now, post_schedule
+    from publishing.services.posts import post_publish_now, post_retry, post_schedule
 
     if post.review_status != ReviewStatus.PENDING:
         raise PublishingError("not_pending_review", "This post is not waiting for review.", 409)
@@ -91,6 +130,8 @@ def post_approve(*, post: Post, actor, request=None) -> Post:
         post_schedule(post=post, scheduled_at=post.scheduled_at, actor=actor, request=request)
     elif post.pending_action == "publish_now":
         post_publish_now(post=post, actor=actor, request=request)
+    elif post.pending_action == "retry":  # held by the worker's last check (see above)
+        post_retry(post=post, actor=actor, request=request)
     return post
 
 
