@@ -47,6 +47,7 @@ class DatabaseCollector(Collector):
         validation = self._validation_blocks()
         if validation is not None:
             yield validation
+        yield from self._webhook_deliveries()
 
     def _publishes(self) -> Metric:
         family = CounterMetricFamily(
@@ -144,6 +145,28 @@ class DatabaseCollector(Collector):
         for rule in sorted(per_rule):
             family.add_metric([rule], per_rule[rule])
         return family
+
+    def _webhook_deliveries(self) -> Iterator[Metric]:
+        """Platform webhook deliveries by result (webhooks/selectors.py says what counts)."""
+        from webhooks.selectors import deliveries_by_result, deliveries_pending
+
+        family = CounterMetricFamily(
+            "brandpost_webhook_deliveries",
+            "Webhook deliveries by platform and result: rejected (bad signature), or the "
+            "outcome of each processing run (processed, duplicate, ignored, failed).",
+            labels=["platform", "result"],
+        )
+        for platform, result, n in deliveries_by_result():
+            family.add_metric([platform, result], n)
+        yield family
+        pending = GaugeMetricFamily(
+            "brandpost_webhook_deliveries_pending",
+            "Verified webhook deliveries of the last 7 days not processed yet, by platform.",
+            labels=["platform"],
+        )
+        for platform, n in deliveries_pending():
+            pending.add_metric([platform], n)
+        yield pending
 
 
 def registry() -> CollectorRegistry:

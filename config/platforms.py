@@ -99,6 +99,11 @@ def platform_settings(*, sandbox: bool, sandbox_base_url: str) -> dict[str, Any]
         values[f"{prefix}_CLIENT_SECRET"] = env.raw(
             f"{prefix}_CLIENT_SECRET", f"sandbox-{slug}-secret" if sandbox else ""
         )
+    # Meta webhook subscriptions (Facebook Pages, Instagram): the token entered in the app
+    # dashboard, echoed back in the hub.challenge handshake. Empty: every handshake is refused.
+    values["META_WEBHOOK_VERIFY_TOKEN"] = env.raw(
+        "META_WEBHOOK_VERIFY_TOKEN", "sandbox-meta-verify-token" if sandbox else ""
+    )
     values["SANDBOX_LIFETIMES"] = {
         slug: {
             name: env.integer(f"SANDBOX_{slug.upper()}_{name}", default, minimum=0)

@@ -1,0 +1,1 @@
+"""Webhook services: record deliveries, process them, deauthorize, delete user data."""
