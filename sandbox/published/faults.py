@@ -3,18 +3,48 @@
 - latency: sleep `seconds`, then answer normally.
 - accepted_timeout: run the real endpoint (the post IS accepted and recorded), then hold the
   answer for `seconds` so the client's read timeout fires: "the post may exist".
+- connection_reset: drop the TCP connection without answering. By default the endpoint never
+  runs (nothing happened on the "platform"); with `after_accept: true` the real endpoint runs
+  first, so the post exists but the client only sees the connection die.
 """
 
 from __future__ import annotations
 
-import inspect
+import socket
+import socketserver
+import struct
+import sys
 import time
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import resolve
 
 from sandbox.faults import fault_kind
 from sandbox.models import SandboxFault
+from sandbox.platforms import renderer
+from sandbox.tokens import TokenError
+
+# What the request log records for a request that got no answer (nginx's "client closed
+# request" code is the nearest convention; no HTTP status was sent).
+NO_ANSWER = 499
+
+
+def _run_endpoint(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
+    """Run the view the endpoint wrapper (sandbox.common.endpoint) was about to run, as that
+    wrapper would. Not the view the URL resolves to: that may be a dispatcher that calls a
+    decorated endpoint again (X's /2/tweets), which would log the request and take a fault a
+    second time."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "wrapper" and frame.f_globals.get("__name__") == (
+            "sandbox.common"
+        ):
+            scope = frame.f_locals
+            try:
+                return scope["view"](request, *scope["args"], **scope["kwargs"])
+            except TokenError as exc:
+                return renderer(fault.platform).token_error(exc)
+        frame = frame.f_back
+    raise RuntimeError("a publish fault runs only inside a sandbox endpoint")
 
 
 @fault_kind("latency")
@@ -25,10 +55,42 @@ def _latency(request: HttpRequest, fault: SandboxFault) -> None:
 
 @fault_kind("accepted_timeout")
 def _accepted_timeout(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
-    match = resolve(request.path_info)
-    # The undecorated view: the endpoint wrapper already logged the request and took this
-    # fault, and must not take another.
-    view = inspect.unwrap(match.func)
-    response = view(request, *match.args, **match.kwargs)
+    response = _run_endpoint(request, fault)
     time.sleep(float(fault.options.get("seconds", 30)))
+    return response
+
+
+def _request_socket() -> socket.socket:
+    """The client socket of the request being served. A WSGI app is never handed its socket,
+    but every socketserver-based server (Django's runserver and the tests' live server) runs
+    the app inside a request handler whose `request` is that socket: find the handler up the
+    calling frames of this thread."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        handler = frame.f_locals.get("self")
+        if isinstance(handler, socketserver.BaseRequestHandler) and isinstance(
+            handler.request, socket.socket
+        ):
+            return handler.request
+        frame = frame.f_back
+    raise RuntimeError(
+        "connection_reset needs a socketserver-based WSGI server (runserver, the live test "
+        "server); under ASGI the app cannot reach the client's socket"
+    )
+
+
+@fault_kind("connection_reset")
+def _connection_reset(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
+    sock = _request_socket()  # first, so an unsupported server fails before any post exists
+    if fault.options.get("after_accept"):
+        _run_endpoint(request, fault)
+    # Linger 0: the kernel aborts the connection with a RST when the server closes it, and
+    # shutting both directions now means the client reads end-of-stream instead of a status
+    # line. Either way it sees a connection error, never an HTTP answer.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.shutdown(socket.SHUT_RDWR)
+    # Whatever the server then tries to write fails on the dead socket and is dropped
+    # (wsgiref ignores broken pipes); this response only gives the request log a status.
+    response = HttpResponse(b"", status=NO_ANSWER, content_type="text/plain")
+    response["Connection"] = "close"
     return response

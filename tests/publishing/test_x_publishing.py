@@ -4,13 +4,16 @@ what the platform received is asserted, including that nothing was posted twice.
 from datetime import timedelta
 
 import pytest
+import requests
 from django.utils import timezone
 
+from connections.providers import base as pb
+from connections.providers import get_provider
 from publishing.models import JobStatus
 from publishing.services import execution, platform_calls
 from publishing.services.posts import post_create, post_publish_now
 from sandbox.faults import add_fault
-from sandbox.models import SandboxToken
+from sandbox.models import SandboxRequest, SandboxToken
 from sandbox.published.models import SandboxPost
 
 S = JobStatus
@@ -200,3 +203,75 @@ def test_a_revoked_grant_pauses_the_job_until_the_account_is_reconnected(brand, 
     assert platform_calls.resume_reconnected() == [job.pk]
     assert execution.job_execute(job.pk) == "published"
     assert SandboxPost.objects.count() == 1
+
+
+# --- Connection resets: the sandbox drops the TCP connection without answering -----------
+
+
+def test_a_connection_reset_is_a_connection_error_not_an_http_answer(sandbox):
+    add_fault(platform="x", kind="connection_reset", scope="publish")
+
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{sandbox}/sandbox/x/2/tweets", json={"text": "hi"}, timeout=5)
+
+    assert SandboxRequest.objects.get(endpoint="tweets_create").fault == "connection_reset"
+    # The sandbox still answers the next call on a fresh connection.
+    assert requests.post(f"{sandbox}/sandbox/x/2/tweets", json={}, timeout=5).status_code == 401
+
+
+def test_a_reset_after_sending_maps_to_unknown_not_transient(x_live):
+    """Once the request went out the client cannot tell a reset before the platform acted
+    from one after: only a reconcile can, so the error must be Unknown."""
+    add_fault(platform="x", kind="connection_reset", scope="publish")
+    provider = get_provider("x")
+
+    with pytest.raises(pb.Unknown, match="connection lost after sending"):
+        provider.http.request(
+            "POST",
+            provider.setting("API_BASE").rstrip("/") + "/tweets",
+            bearer=x_live.access_token,
+            json={"text": "Lost on the wire"},
+        )
+    assert not SandboxPost.objects.exists()
+
+
+def test_a_reset_before_the_post_was_accepted_is_checked_then_sent_once(brand, owner, x_live):
+    add_fault(platform="x", kind="connection_reset", scope="publish")
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "reconciling"
+    assert not SandboxPost.objects.exists()  # the platform never saw it
+
+    assert execution.job_reconcile(job.pk) == "requeued"
+    assert execution.job_execute(job.pk) == "published"
+
+    job.refresh_from_db()
+    post = SandboxPost.objects.get()
+    assert job.status == S.PUBLISHED and job.platform_post_id == post.post_id
+    assert list(job.attempt_rows.values_list("kind", "outcome")) == [
+        ("publish", "unknown"),
+        ("reconcile", "not_found"),
+        ("publish", "published"),
+    ]
+
+
+def test_a_reset_after_the_post_was_accepted_is_found_and_not_sent_again(brand, owner, x_live):
+    add_fault(
+        platform="x", kind="connection_reset", scope="publish", options={"after_accept": True}
+    )
+    job = _queued_job(brand, owner, x_live)
+
+    assert execution.job_execute(job.pk) == "reconciling"
+    assert SandboxPost.objects.count() == 1  # accepted, but the answer never came
+
+    assert execution.job_reconcile(job.pk) == "published"
+
+    job.refresh_from_db()
+    post = SandboxPost.objects.get()
+    assert job.status == S.PUBLISHED and job.platform_post_id == post.post_id
+    assert job.permalink == f"https://x.com/i/web/status/{post.post_id}"
+    assert SandboxRequest.objects.filter(endpoint="tweets_create").count() == 1
+    assert list(job.attempt_rows.values_list("kind", "outcome")) == [
+        ("publish", "unknown"),
+        ("reconcile", "found"),
+    ]
