@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connections.providers.google_business.details import check_details
 from publishing import selectors
 from publishing.models import GooglePostType, JobEvent, MediaAsset, Post, PublishAttempt, PublishJob
 
@@ -45,6 +46,17 @@ class PostInput(serializers.Serializer):
     )
     google_details = serializers.DictField(required=False)
 
+    def validate(self, attrs):
+        _check_google(attrs, attrs["google_post_type"], attrs.get("link", ""))
+        return attrs
+
+
+def _check_google(attrs, post_type: str | None, link: str | None) -> None:
+    """Google details are checked when written, so bad input is a 400 naming the field."""
+    errors = check_details(post_type, attrs.get("google_details") or {}, link=link)
+    if errors:
+        raise serializers.ValidationError({"google_details": errors})
+
 
 class PostEditInput(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, required=False, max_length=70000)
@@ -55,6 +67,14 @@ class PostEditInput(serializers.Serializer):
     x_thread = serializers.BooleanField(required=False)
     google_post_type = serializers.ChoiceField(choices=GooglePostType.choices, required=False)
     google_details = serializers.DictField(required=False)
+
+    def validate(self, attrs):
+        # Without both the type and the details in the edit, only their shape can be checked
+        # here; the provider checks the whole post again before it sends anything.
+        if "google_details" in attrs:
+            both = "google_post_type" in attrs
+            _check_google(attrs, attrs.get("google_post_type"), attrs.get("link") if both else None)
+        return attrs
 
 
 class JobSummary(serializers.ModelSerializer):

@@ -36,3 +36,20 @@ def status_error(status: int) -> HttpResponse:
     return rpc_error(
         status, "The service is currently unavailable.", _STATUS.get(status, "UNAVAILABLE")
     )
+
+
+def invalid_argument(detail: str) -> HttpResponse:
+    """400 INVALID_ARGUMENT, with the reason after Google's usual sentence."""
+    return rpc_error(400, f"Request contains an invalid argument: {detail}", "INVALID_ARGUMENT")
+
+
+def not_found() -> HttpResponse:
+    return rpc_error(404, "Requested entity was not found.", "NOT_FOUND")
+
+
+def permission_denied() -> HttpResponse:
+    return rpc_error(403, "The caller does not have permission", "PERMISSION_DENIED")
+
+
+def quota_exceeded() -> HttpResponse:
+    return status_error(429)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from connections.providers.common import BaseProvider
-from connections.providers.google_business import errors, oauth
+from connections.providers.google_business import errors, oauth, reviews
+from connections.providers.google_business import publish as publishing
 
 
 class GoogleBusinessProvider(BaseProvider):
@@ -27,3 +28,13 @@ class GoogleBusinessProvider(BaseProvider):
     refresh = oauth.refresh
     revoke = oauth.revoke
     granted_scopes = oauth.granted_scopes
+
+    # Publishing (connections/providers/google_business/publish.py).
+    publish = publishing.publish
+    find_post = publishing.find_post
+    describe_post = publishing.describe_post
+
+    # Reviews of the location (connections/providers/google_business/reviews.py).
+    list_reviews = reviews.list_reviews
+    reply_to_review = reviews.reply_to_review
+    delete_reply = reviews.delete_reply
