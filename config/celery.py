@@ -33,6 +33,13 @@ app.conf.beat_schedule = {
         "schedule": float(os.environ.get("CONNECTION_SWEEP_INTERVAL_SECONDS", "300")),
         "options": {"expires": 240},
     },
+    # New connections get their 90-day analytics backfill; due ones (own next_allowed_at,
+    # so a rate-limited account never delays another) get a sync task each.
+    "analytics-sweep": {
+        "task": "analytics.sweep",
+        "schedule": float(os.environ.get("ANALYTICS_SWEEP_INTERVAL_SECONDS", "60")),
+        "options": {"expires": 50},
+    },
 }
 
 
