@@ -1,4 +1,7 @@
-"""Graph API error bodies shared by the Facebook and Instagram sandboxes."""
+"""Graph API error bodies and rate-limit headers shared by the Facebook and Instagram
+sandboxes."""
+
+import json
 
 from django.http import HttpResponse
 
@@ -43,3 +46,49 @@ def status_error(status: int) -> HttpResponse:
             "(#4) Application request limit reached", code=4, status=status, transient=True
         )
     return graph_error("An unexpected error has occurred.", code=2, status=status, transient=True)
+
+
+# --- Rate-limit signalling (PLATFORMS.md §2.4), shared by the Page and Instagram sandboxes ---
+# https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+
+THROTTLE_MESSAGES = {
+    4: "(#4) Application request limit reached",
+    17: "(#17) User request limit reached",
+    32: "(#32) Page request limit reached",
+    613: "(#613) Calls to this api have exceeded the rate limit.",
+    80001: (
+        "(#80001) There have been too many calls to this Page account. Wait a bit and try "
+        "again. For more info, please refer to "
+        "https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
+    ),
+    80002: (
+        "(#80002) There have been too many calls to this Instagram account. Wait a bit and "
+        "try again. For more info, please refer to "
+        "https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
+    ),
+}
+
+
+def throttle_error(code: int, *, status: int = 400) -> HttpResponse:
+    """Graph throttling: normally HTTP 400 (or 403), not 429; the caller picks the status."""
+    message = THROTTLE_MESSAGES.get(code, f"(#{code}) Rate limit reached")
+    return graph_error(message, code=code, status=status, transient=True)
+
+
+def app_usage_header(percent: int) -> str:
+    """`X-App-Usage`: the app's share of its hourly limit. The sandbox has one measure (calls),
+    so the CPU-time and total-time shares report the same figure."""
+    return json.dumps({"call_count": percent, "total_cputime": percent, "total_time": percent})
+
+
+def buc_usage_header(object_id: str, kind: str, percent: int, regain_minutes: int) -> str:
+    """`X-Business-Use-Case-Usage` for one object (a Page: kind "pages"; an Instagram account:
+    "instagram"); `estimated_time_to_regain_access` is in minutes, 0 when not throttled."""
+    entry = {
+        "type": kind,
+        "call_count": percent,
+        "total_cputime": percent,
+        "total_time": percent,
+        "estimated_time_to_regain_access": regain_minutes,
+    }
+    return json.dumps({object_id: [entry]})

@@ -7,6 +7,7 @@ from datetime import timedelta
 from connections.providers.base import TokenSet
 from connections.providers.common import BaseProvider
 from connections.providers.facebook import errors, oauth
+from connections.providers.facebook import publish as publishing
 
 
 class FacebookProvider(BaseProvider):
@@ -29,6 +30,11 @@ class FacebookProvider(BaseProvider):
     revoke = oauth.revoke
     granted_scopes = oauth.granted_scopes
     verify = oauth.verify
+
+    # Publishing (connections/providers/facebook/publish.py).
+    publish = publishing.publish
+    find_post = publishing.find_post
+    describe_post = publishing.describe_post
 
     def can_refresh(self, token: TokenSet) -> bool:
         return False
