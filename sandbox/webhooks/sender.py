@@ -142,7 +142,8 @@ class Sent:
     status: int
     text: str
     sent_body: bytes
-    headers: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)  # what we sent
+    content_type: str = ""  # what came back
 
     def json(self):
         return json.loads(self.text)
@@ -164,7 +165,9 @@ def send_event(
     response = requests.post(
         target or callback_url(platform), data=body, headers=headers, timeout=TIMEOUT
     )
-    return Sent(response.status_code, response.text, body, headers)
+    return Sent(
+        response.status_code, response.text, body, headers, response.headers.get("Content-Type", "")
+    )
 
 
 def verify_subscription(
@@ -174,7 +177,13 @@ def verify_subscription(
     challenge = challenge or str(secrets.randbelow(10**9))
     params = {"hub.mode": "subscribe", "hub.verify_token": verify_token, "hub.challenge": challenge}
     response = requests.get(target or callback_url(platform), params=params, timeout=TIMEOUT)
-    return Sent(response.status_code, response.text, b"", {"challenge": challenge})
+    return Sent(
+        response.status_code,
+        response.text,
+        b"",
+        {"challenge": challenge},
+        response.headers.get("Content-Type", ""),
+    )
 
 
 def _send_signed_request(
@@ -191,7 +200,12 @@ def _send_signed_request(
     secret = _secret_for(platform, signature, sign_with)
     form = {} if secret is None else {"signed_request": signed_request(payload, secret)}
     response = requests.post(target or callback_url(platform, path), data=form, timeout=TIMEOUT)
-    return Sent(response.status_code, response.text, json.dumps(form).encode())
+    return Sent(
+        response.status_code,
+        response.text,
+        json.dumps(form).encode(),
+        content_type=response.headers.get("Content-Type", ""),
+    )
 
 
 def revoke_user_tokens(platform: str, user_id: str) -> int:
