@@ -250,6 +250,12 @@ PUBLISH_REQUEUE_SECONDS = env.integer("PUBLISH_REQUEUE_SECONDS", 60, minimum=1)
 PUBLISH_DISPATCH_INTERVAL_SECONDS = env.integer("PUBLISH_DISPATCH_INTERVAL_SECONDS", 2, minimum=1)
 PUBLISH_DISPATCH_BATCH = env.integer("PUBLISH_DISPATCH_BATCH", 500, minimum=1)
 PUBLISH_MAX_SCHEDULE_DAYS = env.integer("PUBLISH_MAX_SCHEDULE_DAYS", 365, minimum=1)
+# Instagram containers: status poll interval, and how long one attempt waits for them before
+# it gives up (Transient); the next attempt resumes the saved containers. Keep it under the lease.
+PUBLISH_INSTAGRAM_POLL_MS = env.integer("PUBLISH_INSTAGRAM_POLL_MS", 3000, minimum=1)
+PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS = env.integer(
+    "PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS", 120, minimum=1
+)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

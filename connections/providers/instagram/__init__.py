@@ -7,6 +7,7 @@ from datetime import timedelta
 from connections.providers.base import TokenSet
 from connections.providers.common import BaseProvider
 from connections.providers.instagram import errors, oauth
+from connections.providers.instagram import publish as publishing
 
 
 class InstagramProvider(BaseProvider):
@@ -27,6 +28,11 @@ class InstagramProvider(BaseProvider):
     refresh = oauth.refresh
     revoke = oauth.revoke
     granted_scopes = oauth.granted_scopes
+
+    # Publishing (connections/providers/instagram/publish.py).
+    publish = publishing.publish
+    find_post = publishing.find_post
+    describe_post = publishing.describe_post
 
     def can_refresh(self, token: TokenSet) -> bool:
         return bool(token.access_token)  # the long-lived token refreshes itself
