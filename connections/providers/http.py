@@ -92,6 +92,12 @@ class Http:
                 raise Transient(f"{self.slug}: could not connect") from None
             log.warning("platform_request_failed", reason="connection_lost", **where)
             raise Unknown(f"{self.slug}: connection lost after sending") from None
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError):
+            # The answer started (the platform acted on the request) and broke off mid-body.
+            log.warning("platform_request_failed", reason="answer_cut_off", **where)
+            raise Unknown(
+                f"{self.slug}: the answer was cut off; the request may have succeeded"
+            ) from None
         log.info(
             "platform_request",
             status=response.status_code,

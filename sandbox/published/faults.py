@@ -5,7 +5,9 @@
   answer for `seconds` so the client's read timeout fires: "the post may exist".
 - connection_reset: drop the TCP connection without answering. By default the endpoint never
   runs (nothing happened on the "platform"); with `after_accept: true` the real endpoint runs
-  first, so the post exists but the client only sees the connection die.
+  first, so the post exists but the client only sees the connection die; with
+  `mid_answer: true` the client also gets the answer's status line, headers and half its body
+  before the connection dies.
 """
 
 from __future__ import annotations
@@ -79,14 +81,26 @@ def _request_socket() -> socket.socket:
     )
 
 
+def _head_and_half_body(response: HttpResponse) -> bytes:
+    """The response's status line, headers (with its real Content-Length) and half its body:
+    what a client has read when the connection dies mid-answer."""
+    body = response.content
+    lines = [f"HTTP/1.1 {response.status_code} {response.reason_phrase}"]
+    lines += [f"{name}: {value}" for name, value in response.items() if name != "Content-Length"]
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body[: len(body) // 2]
+
+
 @fault_kind("connection_reset")
 def _connection_reset(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
     sock = _request_socket()  # first, so an unsupported server fails before any post exists
-    if fault.options.get("after_accept"):
-        _run_endpoint(request, fault)
+    if fault.options.get("after_accept") or fault.options.get("mid_answer"):
+        accepted = _run_endpoint(request, fault)
+        if fault.options.get("mid_answer"):
+            sock.sendall(_head_and_half_body(accepted))
     # Linger 0: the kernel aborts the connection with a RST when the server closes it, and
-    # shutting both directions now means the client reads end-of-stream instead of a status
-    # line. Either way it sees a connection error, never an HTTP answer.
+    # shutting both directions now means the client reads end-of-stream where it expected
+    # (the rest of) an answer. Either way it sees a broken connection, never a whole answer.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.shutdown(socket.SHUT_RDWR)
     # Whatever the server then tries to write fails on the dead socket and is dropped

@@ -235,6 +235,22 @@ def test_a_reset_after_sending_maps_to_unknown_not_transient(x_live):
     assert not SandboxPost.objects.exists()
 
 
+def test_an_answer_cut_off_mid_body_maps_to_unknown(x_live):
+    # requests raises ChunkedEncodingError here, outside its ConnectionError family: the
+    # helper must still map it, and to Unknown, since the platform already answered 201.
+    add_fault(platform="x", kind="connection_reset", scope="publish", options={"mid_answer": True})
+    provider = get_provider("x")
+
+    with pytest.raises(pb.Unknown, match="cut off"):
+        provider.http.request(
+            "POST",
+            provider.setting("API_BASE").rstrip("/") + "/tweets",
+            bearer=x_live.access_token,
+            json={"text": "Half an answer"},
+        )
+    assert SandboxPost.objects.get().text == "Half an answer"
+
+
 def test_a_reset_before_the_post_was_accepted_is_checked_then_sent_once(brand, owner, x_live):
     add_fault(platform="x", kind="connection_reset", scope="publish")
     job = _queued_job(brand, owner, x_live)
@@ -255,10 +271,11 @@ def test_a_reset_before_the_post_was_accepted_is_checked_then_sent_once(brand, o
     ]
 
 
-def test_a_reset_after_the_post_was_accepted_is_found_and_not_sent_again(brand, owner, x_live):
-    add_fault(
-        platform="x", kind="connection_reset", scope="publish", options={"after_accept": True}
-    )
+@pytest.mark.parametrize("variant", ["after_accept", "mid_answer"])
+def test_a_reset_after_the_post_was_accepted_is_found_and_not_sent_again(
+    brand, owner, x_live, variant
+):
+    add_fault(platform="x", kind="connection_reset", scope="publish", options={variant: True})
     job = _queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "reconciling"
