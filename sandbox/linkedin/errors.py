@@ -44,3 +44,31 @@ def status_error(status: int) -> HttpResponse:
             "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
         )
     return rest_error(status, "Service Unavailable")
+
+
+# --- Publishing (sandbox/linkedin/publish.py) -----------------------------------------------
+
+
+def access_denied(resource: str) -> HttpResponse:
+    return rest_error(403, f"Not enough permissions to access: {resource}", 100, "ACCESS_DENIED")
+
+
+def not_found(what: str) -> HttpResponse:
+    return rest_error(404, f"Not Found: {what}", code="NOT_FOUND")
+
+
+def invalid(path: str, problem: str) -> HttpResponse:
+    """Rest.li schema validation failures: 422 with the offending field's path."""
+    return rest_error(422, f"ERROR :: {path} :: {problem}", code="UNPROCESSABLE_ENTITY")
+
+
+def duplicate(urn: str) -> HttpResponse:
+    # The named URN is the live post (PLATFORMS.md §3.3).
+    return rest_error(422, f"Content is a duplicate of {urn}", code="DUPLICATE_POST")
+
+
+def member_day_limit() -> HttpResponse:
+    # No Retry-After and no rate-limit headers: LinkedIn's limits reset at midnight UTC.
+    return rest_error(
+        429, "Resource level throttle MEMBER DAY limit for calls to this resource is reached."
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox.linkedin import oauth
+from sandbox.linkedin import oauth, publish
 
 urlpatterns = [
     path("oauth/v2/authorization", oauth.authorization),
@@ -9,4 +9,14 @@ urlpatterns = [
     path("api/v2/userinfo", oauth.userinfo),
     path("api/rest/organizationAcls", oauth.organization_acls),
     path("api/rest/organizations/<str:org_id>", oauth.organization),
+    path("api/rest/posts", publish.posts),
+    path("api/rest/posts/<str:post_urn>", publish.post_get),
+    path("api/rest/images", publish.images),
+    path("api/rest/images/<str:image_urn>", publish.image_get),
+    # LinkedIn's upload host (www.linkedin.com/dms-uploads/…) in real life.
+    path(
+        "dms-uploads/<str:image_id>/uploaded-image/0",
+        publish.image_upload,
+        name="sandbox-linkedin-image-upload",
+    ),
 ]

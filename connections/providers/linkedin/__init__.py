@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from connections.providers.common import BaseProvider
 from connections.providers.linkedin import errors, oauth
+from connections.providers.linkedin import publish as publishing
 
 
 class LinkedInProvider(BaseProvider):
@@ -27,3 +28,8 @@ class LinkedInProvider(BaseProvider):
     refresh = oauth.refresh
     revoke = oauth.revoke
     granted_scopes = oauth.granted_scopes
+
+    # Publishing (connections/providers/linkedin/publish.py).
+    publish = publishing.publish
+    find_post = publishing.find_post
+    describe_post = publishing.describe_post
