@@ -15,6 +15,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Func, JSONField, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -90,11 +91,26 @@ def _checkpoint(job_id: int) -> Callable[..., None]:
     killed a moment later leaves them for the reconcile / resume that follows."""
 
     def save(**ids: Any) -> None:
-        current = PublishJob.objects.filter(pk=job_id).values_list("platform_ids", flat=True)
-        merged = {**(current.first() or {}), **ids}
-        PublishJob.objects.filter(pk=job_id).update(platform_ids=merged, updated_at=Now())
+        PublishJob.objects.filter(pk=job_id).update(
+            platform_ids=_JsonMerge(F("platform_ids"), Value(ids, output_field=JSONField())),
+            updated_at=Now(),
+        )
 
     return save
+
+
+class _JsonMerge(Func):
+    """platform_ids merged with new keys in one UPDATE (no read-modify-write): `||` on
+    PostgreSQL, json_patch() on SQLite (which drops keys set to null: readers use .get())."""
+
+    output_field = JSONField()
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="json_patch(%(expressions)s)", arg_joiner=", ", **extra
+        )
 
 
 def _published_fields(result: pb.PublishResult) -> dict[str, Any]:
@@ -145,7 +161,7 @@ def job_execute(job_id: int) -> str:
     lease = timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
     if state.claim_for_publishing(job_id, lease_until=lease) is None:
         return "not_claimed"
-    job = PublishJob.objects.select_related("post", "connection").get(pk=job_id)
+    job = PublishJob.objects.select_related("post__brand", "connection").get(pk=job_id)
     blocked = platform_calls.blocked_until(job.connection_id)
     if blocked is not None:
         # Another job of this account hit the rate limit: wait for its reset without a call.

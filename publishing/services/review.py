@@ -19,8 +19,8 @@ from validation.services import content_hash, record_validation, validate_post
 from validation.types import MediaSpec
 
 
-def _inputs(post: Post) -> dict:
-    platforms = sorted({job.platform for job in post.jobs.all()})
+def _inputs(post: Post, platforms: list[str] | None = None) -> dict:
+    platforms = platforms or sorted({job.platform for job in post.jobs.all()})
     media = [
         MediaSpec(
             type="gif" if item.asset.mime == "image/gif" else item.asset.kind,
@@ -76,13 +76,12 @@ def recheck_before_publish(job) -> tuple[str, str] | None:
     no schedule window (the job is due now). Returns (error code, message) when the job must
     not go out, else None. Recorded like every other validation of a submitted post."""
     post = job.post
-    inputs = _inputs(post)
-    report = validate_post(
-        brand=post.brand, **{**inputs, "platforms": [job.platform], "scheduled_at": None}
-    )
-    digest = content_hash(**inputs)
+    inputs = _inputs(post, platforms=[job.platform])
+    report = validate_post(brand=post.brand, **{**inputs, "scheduled_at": None})
     if report.ok and not report.needs_review:
         return None
+    inputs = _inputs(post)  # an approval covers the whole post: hash it as release_gate does
+    digest = content_hash(**inputs)
     record_validation(report=report, brand=post.brand, actor=None, content_hash=digest, post=post)
     if not report.ok:
         rules = sorted({f.rule for f in report.findings if f.severity == "error"})
