@@ -212,6 +212,20 @@ def test_the_pages_call_budget_makes_its_jobs_wait_for_the_regain_time(
     assert list(SandboxPost.objects.values_list("text", flat=True)) == ["One"]
 
 
+def test_the_app_limit_blocks_the_account_for_a_while_without_a_reset_time(brand, owner, page):
+    add_fault(platform="facebook", kind="status", scope="publish", options={"status": 429})
+    job = queued_job(brand, owner, page)
+
+    assert execution.job_execute(job.pk) == "rate_limited"
+
+    job.refresh_from_db()
+    assert job.status == S.RETRYING and "(#4) Application request limit" in job.last_error_message
+    # Graph gives no reset time for the app limit: a minute's wait at the least.
+    assert job.next_attempt_at >= timezone.now() + timedelta(seconds=55)
+    assert platform_calls.blocked_until(page.pk) is not None
+    assert not SandboxPost.objects.exists()
+
+
 def test_every_answer_carries_the_usage_headers(brand, owner, page, sandbox):
     import json
 
