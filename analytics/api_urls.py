@@ -1,3 +1,12 @@
 """API routes under /api/v1/ (issue 7)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from analytics import api
+
+prefix = "brands/<int:brand_id>/analytics/"
+
+urlpatterns = [
+    path(f"{prefix}posts/", api.PostMetricsList.as_view(), name="api-analytics-posts"),
+    path(f"{prefix}summary/", api.AnalyticsSummary.as_view(), name="api-analytics-summary"),
+]
