@@ -48,7 +48,8 @@ def b64url_decode(segment: str) -> bytes:
     """Decode base64url that may lack its `=` padding (Meta strips it)."""
     try:
         raw = segment.encode("ascii")
-        return base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
+        # validate=True: characters outside the alphabet are an error, not silently dropped.
+        return base64.b64decode(raw + b"=" * (-len(raw) % 4), altchars=b"-_", validate=True)
     except (UnicodeEncodeError, binascii.Error, ValueError):
         raise SignatureError("malformed") from None
 
