@@ -40,6 +40,13 @@ app.conf.beat_schedule = {
         "schedule": float(os.environ.get("ANALYTICS_SWEEP_INTERVAL_SECONDS", "60")),
         "options": {"expires": 50},
     },
+    # Google reviews of every active location -> one sync task each (an upsert, so a late
+    # or repeated run is harmless).
+    "reviews-sync-all": {
+        "task": "reviews.sync_all",
+        "schedule": float(os.environ.get("REVIEWS_SYNC_INTERVAL_SECONDS", "1800")),
+        "options": {"expires": 600},
+    },
 }
 
 

@@ -129,14 +129,16 @@ def reviews_list(request: HttpRequest, account: str, location: str) -> HttpRespo
     everything = [_review_json(p) for p in reviews_of(f"accounts/{account}/locations/{location}")]
     by_rating = {name: STARS.index(name) + 1 for name in STARS}
     if order.startswith("rating"):
-        everything.sort(key=lambda r: by_rating[r["starRating"]], reverse=order == "rating desc")
+        everything.sort(
+            key=lambda r: by_rating.get(r["starRating"], 0), reverse=order == "rating desc"
+        )
     else:
         everything.sort(key=lambda r: (r["updateTime"], r["name"]), reverse=True)
     page = everything[offset : offset + size]
     body: dict = {"reviews": page, "totalReviewCount": len(everything)}
-    if everything:
-        total = sum(by_rating[r["starRating"]] for r in everything)
-        body["averageRating"] = round(total / len(everything), 1)
+    rated = [by_rating[r["starRating"]] for r in everything if r["starRating"] in by_rating]
+    if rated:
+        body["averageRating"] = round(sum(rated) / len(rated), 1)
     if offset + size < len(everything):
         body["nextPageToken"] = page_token(offset + size)
     return json_response(body)
