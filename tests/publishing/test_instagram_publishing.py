@@ -407,6 +407,7 @@ def test_a_full_quota_reschedules_for_when_the_oldest_publish_leaves_the_window(
     assert platform_calls.blocked_until(ig.pk) == job.next_attempt_at
     assert list(job.attempt_rows.values_list("outcome", flat=True)) == ["quota_exceeded"]
     assert containers() == [] and calls("media", "POST") == []  # checked before containers
+    assert job.platform_ids == {}  # nothing on the platform: the next try validates again
 
     # Never failed for it, however many attempts it has used.
     settings.PUBLISH_MAX_ATTEMPTS = 1

@@ -338,7 +338,7 @@ def publish(
 ) -> pb.PublishResult:
     _images(content)  # refuse what Instagram cannot take before any call
     if saved.get("media_id"):
-        return describe_post(provider, token, account_id=account_id, post_id=saved["media_id"])
+        return _published(provider, token, account_id, saved["media_id"])
     deadline = time.monotonic() + settings.PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS
     pending = saved.get("publish_pending")
     if pending:
@@ -348,9 +348,10 @@ def publish(
             result = _published_media(provider, token, account_id, content, saved)
             checkpoint(media_id=result.platform_post_id, publish_pending=None)
             return result
-    if not saved.get("started_at"):
-        checkpoint(started_at=_marker())
     _check_quota(provider, token, account_id)
+    if not saved.get("started_at"):
+        # Saved only once containers are about to exist: a job the quota put off keeps no ids.
+        checkpoint(started_at=_marker())
     container, state = _container(provider, token, account_id, content, saved, checkpoint, deadline)
     if state == PUBLISHED:
         result = _published_media(provider, token, account_id, content, saved)
@@ -365,7 +366,16 @@ def publish(
     if not media_id:
         raise pb.Unknown("Instagram: media_publish answered without a media id")
     checkpoint(media_id=media_id, publish_pending=None)
-    return describe_post(provider, token, account_id=account_id, post_id=media_id)
+    return _published(provider, token, account_id, media_id)
+
+
+def _published(provider, token: pb.TokenSet, account_id: str, media_id: str) -> pb.PublishResult:
+    """The post exists: a failed permalink read must not turn that into a failed or retried
+    attempt (nor into a second publish by a caller that retries with older saved ids)."""
+    try:
+        return describe_post(provider, token, account_id=account_id, post_id=media_id)
+    except pb.ProviderError:
+        return pb.PublishResult(platform_post_id=media_id)
 
 
 def find_post(
