@@ -322,3 +322,17 @@ def test_more_than_one_photo_is_refused_before_anything_is_sent():
 
     with pytest.raises(pb.Rejected, match="one photo"):
         local_post(content)
+
+
+def test_a_saved_post_name_is_described_from_google_without_listing(brand, owner, google):
+    job = _queued_job(brand, owner, google, text="Look me up")
+    execution.job_execute(job.pk)
+    job.refresh_from_db()
+
+    found = platform_calls.find_post(job)
+    described = platform_calls.result_for_existing(job, job.platform_post_id)
+
+    assert found.platform_post_id == described.platform_post_id == job.platform_post_id
+    assert described.permalink == job.permalink
+    assert not SandboxRequest.objects.filter(endpoint="v4_local_posts_list").exists()
+    assert SandboxRequest.objects.filter(endpoint="v4_local_post_get").count() == 2
