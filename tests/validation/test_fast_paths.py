@@ -5,12 +5,13 @@ import random
 import re
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from profanity_check import profanity_check as shipped
 
 from validation.checks import language
 from validation.checks.language import offensive_words
-from validation.checks.pii import _REFERENCE_WORDS, _is_reference
+from validation.checks.pii import _REFERENCE_WORDS, _cannot_hold_a_valid_number, _is_reference
 from validation.policy import ASCII_ALIASES, PhraseMatcher, Term, squash
 from validation.text import entities
 from validation.text.entities import Analysed, find_urls
@@ -166,3 +167,51 @@ def test_a_batch_with_mixed_media_gives_each_post_its_own_media_findings(brand, 
         "aspect_ratio", "media_count", "media_type", "video_duration", "profanity",
         "competitor_mention",
     }  # fmt: skip
+
+
+def _phone_windows(rng, n):
+    """Digit groups as candidate windows: separators, brackets, national and international
+    prefixes, plus signs and non-ASCII digits, with the context characters pii() keeps."""
+    windows = []
+    prefixes = ["0", "00", "011", "1", "44", "0044", "001", "810", "8", "010", "0011", "3"]
+    for _ in range(n):
+        groups = [
+            "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 6)))
+            for _ in range(rng.randint(1, 5))
+        ]
+        if rng.random() < 0.3:
+            groups[0] = rng.choice(prefixes) + groups[0]
+        body = rng.choice([" ", "-", ".", "/", "", " - ", ") ", "("]).join(groups)
+        if rng.random() < 0.2:
+            body = "(" + body
+        if rng.random() < 0.1:
+            body = "+" + body
+        if rng.random() < 0.05:
+            body = body.replace("1", "\u0661")  # ARABIC-INDIC DIGIT ONE
+        windows.append(
+            rng.choice([" ", "", "(", "#", "£"]) + body + rng.choice([" ", "", ".", ")"])
+        )
+    return windows
+
+
+def test_the_phone_pre_check_only_rules_out_windows_the_matcher_finds_nothing_in():
+    regions = ["US", "CA", "GB", "DE", "FR", "IN", "AU", "CN", "IT", "NL", "IE", "RU", "MX"]
+    windows = _phone_windows(random.Random(11), 150)
+    windows += [" 20200226-9 ", " 12/03/2025!", " 2026-01-31 ", " 310-1234 ", " 555-0123 "]
+    for region in regions + ["JP", "SM", "AR"]:  # (the last three rewrite national numbers)
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+            windows += [f" {national} ", f" {phonenumbers.national_significant_number(example)} "]
+    ruled_out = {}
+    for region in regions + ["JP", "SM", "AR"]:
+        for window in windows:
+            if _cannot_hold_a_valid_number(window, region):
+                ruled_out[region] = ruled_out.get(region, 0) + 1
+                found = phonenumbers.PhoneNumberMatcher(
+                    window, region, leniency=phonenumbers.Leniency.VALID
+                )
+                assert list(found) == [], (region, window)
+    assert ruled_out["US"] > 50 and not ruled_out.get("SM") and not ruled_out.get("AR")
+    for window in (" 20200226-9 ", " 12/03/2025!"):  # the bench's costly non-phones
+        assert _cannot_hold_a_valid_number(window, "US")
