@@ -374,6 +374,31 @@ def test_an_expired_container_is_created_again(brand, owner, ig):
     assert job.platform_ids["container_id"] == new.media_id
 
 
+def test_a_carousel_replaces_only_its_dead_children_and_keeps_their_order(brand, owner, ig):
+    add_fault(
+        platform="instagram", kind="status", scope="publish", path_contains="media_publish",
+        options={"status": 503},
+    )  # fmt: skip
+    assets = [photo(brand, owner, f"p{i}.jpg") for i in range(3)]
+    job = queued_job(brand, owner, ig, text="Three", media=[a.pk for a in assets])
+    assert execution.job_execute(job.pk) == "retrying"
+    first, second, third, parent = containers()
+    # The first child and the parent outlive their 24 hours; the others are still fine.
+    SandboxMedia.objects.filter(pk__in=[first.pk, parent.pk]).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+
+    requeue(job)
+    assert execution.job_execute(job.pk) == "published"
+
+    *_, replacement, new_parent = containers()
+    post = SandboxPost.objects.get()
+    assert post.media_ids == [replacement.media_id, second.media_id, third.media_id]
+    assert [c["image_url"] for c in post.payload["children"]] == [a.public_url for a in assets]
+    assert new_parent.payload["children"] == post.media_ids
+    assert len(containers()) == 6  # one new child and one new parent, nothing else
+
+
 # --- The 24-hour publishing quota ----------------------------------------------------------
 
 

@@ -233,17 +233,26 @@ def _image_fields(item: pb.MediaItem) -> dict[str, Any]:
 def _children(
     provider, token, account_id: str, images, saved: dict[str, Any], checkpoint, deadline
 ) -> list[str]:
-    """One FINISHED carousel-item container per image, in order, reusing the saved ones."""
+    """One FINISHED carousel-item container per image, in order: the saved ones that are still
+    usable, new ones for the rest (all created first, then polled: Instagram processes them
+    side by side)."""
     children: list[str] = list(saved.get("children") or [])[: len(images)]
+    keep = [bool(_usable(provider, token, child, deadline)) for child in children]
+    created: list[str] = []
     for index, item in enumerate(images):
-        if index < len(children) and _usable(provider, token, children[index], deadline):
+        if index < len(keep) and keep[index]:
             continue
         child = _create(
             provider, token, account_id, {**_image_fields(item), "is_carousel_item": "true"}
         )
-        children[index:index + 1] = [child]  # fmt: skip
+        if index < len(children):
+            children[index] = child
+        else:
+            children.append(child)
+        created.append(child)
         # A new child means a saved parent no longer names the right children.
         checkpoint(children=children, container_id=None)
+    for child in created:
         _usable(provider, token, child, deadline, fresh=True)
     return children
 
