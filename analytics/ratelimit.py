@@ -46,9 +46,11 @@ class NearLimit(RateLimited):
 class Throttle:
     """The UsageObserver one sync run hands to the insights client.
 
-    It never interrupts a page: data already fetched is worth storing. Past STOP_AT it only
-    notes the resume time; the sync calls `check()` after storing each page, which raises
-    NearLimit. A real 429 mid-page still ends the run at once (that page is fetched again)."""
+    It never throws fetched data away. Past STOP_AT it only notes the resume time and sets
+    `stopping`: clients that call once per post end their page early there (with a cursor at
+    the first unread post), and the sync calls `check()` after storing each page, which
+    raises NearLimit. A real 429 mid-page still ends the run at once (that page is fetched
+    again)."""
 
     def __init__(self, *, sleep: Callable[[float], None] = time.sleep):
         self.sleep = sleep
@@ -69,6 +71,10 @@ class Throttle:
                 self.pauses += 1
                 self.paused_seconds += pause
                 self.sleep(pause)
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop is not None
 
     def check(self) -> None:
         """Between pages: stop here if the last usage reached STOP_AT."""

@@ -8,10 +8,10 @@ the analytics app owns them.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 # Our normalised per-post metrics. A platform that does not report one leaves it None (NULL),
 # never 0: "nobody liked it" and "the platform does not say" are different facts.
@@ -38,9 +38,16 @@ class Usage:
     source: str = ""  # which header said so, for the sync log
 
 
-# Called by an insights client after every response that carried usage headers. It may sleep
-# (slowing down near the limit) or raise RateLimited (stop before the limit).
-UsageObserver = Callable[[Usage], None]
+class UsageObserver(Protocol):
+    """What a sync hands an insights client. The client calls it after every response that
+    carried usage headers (it may sleep: slowing down near the limit). A client that makes
+    many calls per page (one per post) checks `stopping` between posts and, when it is set,
+    ends the page early with a cursor pointing at the first post it did not read."""
+
+    def __call__(self, usage: Usage) -> None: ...
+
+    @property
+    def stopping(self) -> bool: ...
 
 
 @dataclass(frozen=True)

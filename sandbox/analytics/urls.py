@@ -1,7 +1,16 @@
 """Sandbox insights and metrics endpoints, with full platform paths ("facebook/graph/...").
-Mounted before the per-platform modules. X's GET /2/tweets?ids= shares its path with
-publishing and lives in sandbox/x/metrics.py."""
+Mounted before the per-platform modules, so these paths win over their catch-alls (e.g.
+Facebook's graph/<node_id>). X's GET /2/tweets?ids= shares its path with publishing and
+lives in sandbox/x/metrics.py."""
 
-from sandbox.analytics import faults  # noqa: F401  (registers the sync fault kinds)
+from django.urls import path
 
-urlpatterns: list = []
+from sandbox.analytics import (
+    facebook,
+    faults,  # noqa: F401  (registers the sync fault kinds)
+)
+
+urlpatterns = [
+    path("facebook/graph/<str:page_id>/published_posts", facebook.published_posts),
+    path("facebook/graph/<str:node_id>/insights", facebook.insights),
+]

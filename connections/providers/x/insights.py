@@ -10,7 +10,7 @@ https://docs.x.com/x-api/fundamentals/metrics
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -130,7 +130,8 @@ def page(
         "max_results": PAGE_SIZE,
         "tweet.fields": "created_at",
         "start_time": _rfc3339(since),
-        "end_time": _rfc3339(until),
+        # Rounded up to the second, so a post in the run's last second is in the window.
+        "end_time": _rfc3339(until + timedelta(seconds=1)),
     }
     if cursor:
         params["pagination_token"] = cursor
