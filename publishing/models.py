@@ -6,6 +6,9 @@ assigns it. A post's status is derived from its jobs (see state.post_status).
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 
@@ -38,11 +41,18 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+def media_upload_to(instance, filename: str) -> str:
+    """A random name: the file is public (platforms fetch it) but nobody can guess the URL of
+    another brand's unpublished asset from its original file name."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"media/{uuid.uuid4().hex}{suffix}"
+
+
 class MediaAsset(models.Model):
     """An uploaded file or a remote URL, served at `public_url` for platforms that fetch."""
 
     brand = models.ForeignKey("tenancy.Brand", on_delete=models.CASCADE, related_name="media")
-    file = models.FileField(upload_to="media/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=media_upload_to, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     mime = models.CharField(max_length=100)
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)

@@ -2,10 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
+from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from publishing import selectors
-from publishing.models import JobEvent
+from publishing.models import JobEvent, MediaAsset
 from tenancy.selectors import brand_for_user
 
 
@@ -22,3 +24,20 @@ def post_list(request, brand_id):
         "publishing/post_list.html",
         {"brand": brand, "posts": posts, "last_event_id": last_event_id},
     )
+
+
+@require_GET
+def media_file(request, name):
+    """An uploaded asset at its public URL (platforms fetch images from here). Only files that
+    are MediaAssets are served, with the type recorded at upload; names are random."""
+    asset = MediaAsset.objects.filter(file=name).only("file", "mime").first()
+    if asset is None:
+        raise Http404("No such media.")
+    try:
+        handle = asset.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("No such media.") from None
+    response = FileResponse(handle, content_type=asset.mime)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
