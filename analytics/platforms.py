@@ -15,11 +15,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from connections.providers.facebook import insights as facebook_insights
+from connections.providers.instagram import insights as instagram_insights
 from connections.providers.x import insights as x_insights
 
 CLIENTS: dict[str, ModuleType] = {
     "x": x_insights,
     "facebook": facebook_insights,
+    "instagram": instagram_insights,
 }
 
 

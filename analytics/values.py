@@ -80,6 +80,9 @@ class PostPage:
 
     posts: tuple[PostStats, ...]
     next_cursor: str | None = None
+    # A page cut short by a rate limit met after some of its posts were read: the sync
+    # stores those, saves `next_cursor` (the first unread post), then stops with this error.
+    stopped_by: Exception | None = None
 
 
 @dataclass(frozen=True)

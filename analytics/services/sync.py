@@ -195,6 +195,8 @@ def _walk(connection, cursor_id, client, state, throttle, result: RunResult) -> 
         )  # fmt: skip
         result.lease = new_lease
         result.pages += 1
+        if page.stopped_by is not None:
+            raise page.stopped_by
         if state["phase"] != "done":
             throttle.check()
     last_day = until.date()

@@ -3,14 +3,17 @@ Mounted before the per-platform modules, so these paths win over their catch-all
 Facebook's graph/<node_id>). X's GET /2/tweets?ids= shares its path with publishing and
 lives in sandbox/x/metrics.py."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from sandbox.analytics import (
     facebook,
     faults,  # noqa: F401  (registers the sync fault kinds)
+    instagram,
 )
 
 urlpatterns = [
     path("facebook/graph/<str:page_id>/published_posts", facebook.published_posts),
     path("facebook/graph/<str:node_id>/insights", facebook.insights),
+    # Instagram's API base may carry a version (graph.instagram.com/v21.0).
+    re_path(r"^instagram/graph/(?:v[\d.]+/)?(?P<object_id>\d+)/insights$", instagram.insights),
 ]

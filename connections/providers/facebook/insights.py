@@ -20,6 +20,7 @@ https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from math import ceil
 from typing import Any
@@ -37,7 +38,7 @@ from analytics.values import (
     as_int,
     stats_values,
 )
-from connections.providers.base import Rejected, TokenSet
+from connections.providers.base import RateLimited, Rejected, TokenSet
 from connections.providers.http import json_body
 
 PAGE_SIZE = 25
@@ -162,7 +163,7 @@ def read_insights(
             return {}
         if not is_invalid_metric(exc):
             raise
-        named = [m for m in wanted if m in exc.message]
+        named = [m for m in wanted if re.search(rf"\b{re.escape(m)}\b", exc.message)]
         if named:
             refused.update(named)
             return read_insights(provider, token, path, metrics, refused, observe, **params)
@@ -252,9 +253,14 @@ def page(
         resume = cut_cursor(node.get("created_time"))
         if posts and observe.stopping and resume:
             return PostPage(posts=tuple(posts), next_cursor=resume)
-        insights = read_insights(
-            provider, token, f"/{node['id']}/insights", POST_METRICS, refused, observe
-        )
+        try:
+            insights = read_insights(
+                provider, token, f"/{node['id']}/insights", POST_METRICS, refused, observe
+            )
+        except RateLimited as exc:
+            if posts and resume:  # keep what was read; resume at this post
+                return PostPage(posts=tuple(posts), next_cursor=resume, stopped_by=exc)
+            raise
         posts.append(stats_of(node, insights))
     return PostPage(posts=tuple(posts), next_cursor=next_after(body))
 
