@@ -47,6 +47,12 @@ app.conf.beat_schedule = {
         "schedule": float(os.environ.get("REVIEWS_SYNC_INTERVAL_SECONDS", "1800")),
         "options": {"expires": 600},
     },
+    # Webhook deliveries and data-deletion requests a lost broker message left unprocessed.
+    "webhooks-requeue-stale": {
+        "task": "webhooks.requeue_stale",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }
 
 

@@ -125,6 +125,23 @@ def test_a_facebook_login_offers_its_pages_and_connects_only_the_chosen_one(sand
     assert OAuthState.objects.get().pending_selection == ""
 
 
+def test_a_page_connected_through_the_wizard_is_revoked_when_the_person_removes_the_app(
+    sandbox, brand, owner
+):
+    from sandbox.identities import FACEBOOK_USER
+    from sandbox.webhooks import sender
+
+    connect(client_for(owner), brand, "facebook", choose=["200000000001"])
+    connection = PlatformConnection.objects.get()
+    # the person's app-scoped id is kept: Meta's callbacks name them by it
+    assert connection.extra["user_id"] == FACEBOOK_USER["id"]
+
+    assert sender.send_deauthorize("facebook", FACEBOOK_USER["id"]).status == 200
+
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.REVOKED and connection.access_token == ""
+
+
 def test_a_linkedin_login_connects_the_member_and_a_chosen_organization(sandbox, brand, owner):
     connect(
         client_for(owner),

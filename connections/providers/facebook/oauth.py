@@ -91,6 +91,17 @@ def granted_scopes(provider: FacebookProvider, token: TokenSet) -> tuple[str, ..
 
 
 def fetch_accounts(provider: FacebookProvider, token: TokenSet) -> list[AccountInfo]:
+    # The person's app-scoped id: deauthorize and data-deletion callbacks name them by it.
+    user_id = str(
+        json_body(
+            provider.http.request(
+                "GET",
+                f"{provider.setting('API_BASE')}/me",
+                bearer=token.access_token,
+                params={"fields": "id"},
+            )
+        ).get("id", "")
+    )
     body = json_body(
         provider.http.request(
             "GET",
@@ -115,7 +126,7 @@ def fetch_accounts(provider: FacebookProvider, token: TokenSet) -> list[AccountI
                     expires_at=token.expires_at,
                     scopes=token.scopes,
                 ),
-                extra={"tasks": list(page.get("tasks") or [])},
+                extra={"tasks": list(page.get("tasks") or []), "user_id": user_id},
             )
         )
     return accounts
