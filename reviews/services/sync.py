@@ -20,7 +20,7 @@ from connections.providers import base as pb
 from connections.services.vault import mark_needs_reauth
 from reviews import sentiment
 from reviews.models import Review
-from reviews.services.platform import provider_for, with_token
+from reviews.services.platform import REVIEW_PLATFORMS, provider_for, with_token
 
 logger = logging.getLogger(__name__)
 MAX_PAGES = 200  # 10,000 reviews at 50 a page
@@ -115,8 +115,6 @@ def reviews_sync(*, connection: PlatformConnection) -> SyncResult:
 
 def connections_to_sync() -> list[int]:
     """Active connections of platforms that have reviews."""
-    from reviews.services.platform import REVIEW_PLATFORMS
-
     return list(
         PlatformConnection.objects.filter(platform__in=REVIEW_PLATFORMS, status__in=SYNCABLE)
         .order_by("id")

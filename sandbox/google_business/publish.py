@@ -29,7 +29,7 @@ import zlib
 from datetime import timedelta
 
 import requests
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -266,7 +266,9 @@ def local_posts(request: HttpRequest, account: str, location: str) -> HttpRespon
     """One URL, two methods with their own fault scopes: POST creates, GET lists."""
     if request.method == "POST":
         return local_posts_create(request, account, location)
-    return local_posts_list(request, account, location)
+    if request.method == "GET":
+        return local_posts_list(request, account, location)
+    return HttpResponseNotAllowed(["GET", "POST"])
 
 
 @endpoint(P, "v4_local_post_get")
