@@ -30,6 +30,7 @@ def _response(error: dict, status: int = 400, headers: dict | None = None) -> re
         ({"code": 80002, "message": "too many calls"}, pb.RateLimited),
         ({"code": -1, "error_subcode": 2207001, "message": "server error"}, pb.Transient),
         ({"code": -2, "error_subcode": 2207003, "message": "download timeout"}, pb.Transient),
+        ({"code": -2, "error_subcode": 2207020, "message": "expired"}, pb.Transient),
         ({"code": 36000, "error_subcode": 2207004, "message": "too large"}, pb.Rejected),
         ({"code": 36003, "error_subcode": 2207009, "message": "ratio"}, pb.Rejected),
         ({"code": 100, "error_subcode": 2207028, "message": "carousel"}, pb.Rejected),

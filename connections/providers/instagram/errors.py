@@ -50,9 +50,10 @@ SUBCODE_MEANINGS = {
     2207053: "Instagram had an unknown upload error",
 }
 # Hiccups on Instagram's side: server error, download timeout, "not ready yet", "create
-# failed, create it again", unknown upload error. A retry (with a new container where the old
-# one is dead) can succeed.
-TRANSIENT_SUBCODES = {2207001, 2207003, 2207027, 2207032, 2207053}
+# failed, create it again", unknown upload error, and a container that expired or vanished
+# between our status read and the publish. A retry (reading the saved container again, and
+# creating a new one where it is dead) can succeed.
+TRANSIENT_SUBCODES = {2207001, 2207003, 2207008, 2207020, 2207027, 2207032, 2207053}
 
 
 def meaning(subcode: int | None) -> str:
