@@ -3,6 +3,9 @@ connections/providers/<slug>/insights.py. Each module provides:
 
 - `page(provider, token, *, account, since, until, cursor, observe) -> PostPage`: one page
   of the account's posts in [since, until] with their metrics;
+- optionally `lists_posts(account) -> bool` and `stats_for(provider, token, *, account,
+  posts, observe)`: where an account's posts cannot be listed (LinkedIn members), the sync
+  reads the posts we published and asks for their metrics by id;
 - `ACCOUNT_DAILY` (bool), and when true `account_days(provider, token, *, account, since,
   until, observe) -> list[DayStats]` for a range of at most ACCOUNT_DAYS_PER_CALL days.
 
@@ -16,12 +19,14 @@ from types import ModuleType
 
 from connections.providers.facebook import insights as facebook_insights
 from connections.providers.instagram import insights as instagram_insights
+from connections.providers.linkedin import insights as linkedin_insights
 from connections.providers.x import insights as x_insights
 
 CLIENTS: dict[str, ModuleType] = {
     "x": x_insights,
     "facebook": facebook_insights,
     "instagram": instagram_insights,
+    "linkedin": linkedin_insights,
 }
 
 

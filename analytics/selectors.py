@@ -54,3 +54,25 @@ def latest_for_jobs(*, brand, job_ids: Iterable[int]) -> dict[int, PostMetrics]:
     """Job id -> its post's latest metrics, for the posts page."""
     rows = PostMetrics.objects.filter(brand=brand, publish_job_id__in=list(job_ids))
     return {row.publish_job_id: row for row in rows}
+
+
+def published_posts_page(
+    *, connection_id: int, since: datetime, until: datetime, after_job_id: int, limit: int
+) -> list[tuple[int, str, datetime | None]]:
+    """(job id, platform post id, published at) of the posts we published through this
+    connection in the window, by job id after `after_job_id`: the listing for platforms that
+    cannot list an account's posts (LinkedIn members)."""
+    from publishing.models import JobStatus, PublishJob
+
+    return list(
+        PublishJob.objects.filter(
+            connection_id=connection_id,
+            status=JobStatus.PUBLISHED,
+            published_at__gte=since,
+            published_at__lte=until,
+            id__gt=after_job_id,
+        )
+        .exclude(platform_post_id="")
+        .order_by("id")
+        .values_list("id", "platform_post_id", "published_at")[:limit]
+    )

@@ -25,11 +25,11 @@ import structlog
 from django.db.models import F
 from django.utils import timezone
 
-from analytics import platforms
+from analytics import platforms, selectors
 from analytics.models import SyncCursor, SyncKind
 from analytics.ratelimit import Throttle, resume_at
 from analytics.services import schedule, store
-from analytics.values import InsightsAccount
+from analytics.values import InsightsAccount, PostPage
 from audit.services import record_sync_run
 from connections.models import PlatformConnection
 from connections.providers import base as pb
@@ -42,6 +42,7 @@ BACKFILL_DAYS = 90
 REFRESH_DAYS = 14
 OVERLAP = timedelta(hours=1)  # posts can show up in a listing a little after their time
 MAX_PAGES_PER_RUN = 500  # bounds a run's duration; a longer walk continues at the next sweep
+OWN_POSTS_PAGE = 50  # our published posts per call, where the platform cannot list them
 ACCOUNT_DAYS_PER_CALL = 30  # Instagram's account insights take at most 30 days per call
 
 
@@ -177,12 +178,16 @@ def _walk(connection, cursor_id, client, state, throttle, result: RunResult) -> 
     while state["phase"] == "posts":
         if result.pages >= MAX_PAGES_PER_RUN:
             raise _Budget
-        page = call(
-            lambda token: client.page(
-                provider, token, account=account, since=since, until=until,
-                cursor=state["page"], observe=throttle,
-            )
-        )  # fmt: skip
+        if getattr(client, "lists_posts", lambda _: True)(account):
+            page = call(
+                lambda token: client.page(
+                    provider, token, account=account, since=since, until=until,
+                    cursor=state["page"], observe=throttle,
+                )
+            )  # fmt: skip
+        else:
+            page = _own_posts_page(connection, client, call, provider, account, since, until,
+                                   state["page"], throttle)  # fmt: skip
         state["page"] = page.next_cursor
         state["pages_done"] += 1
         state["posts_done"] += len(page.posts)
@@ -221,6 +226,27 @@ def _walk(connection, cursor_id, client, state, throttle, result: RunResult) -> 
         result.pages += 1
         if state["phase"] != "done":
             throttle.check()
+
+
+def _own_posts_page(connection, client, call, provider, account, since, until, cursor,
+                    throttle) -> PostPage:  # fmt: skip
+    """A page of the posts we published, for platforms that cannot list an account's posts;
+    the cursor is the last job id read."""
+    rows = selectors.published_posts_page(
+        connection_id=connection.pk, since=since, until=until,
+        after_job_id=int(cursor or 0), limit=OWN_POSTS_PAGE,
+    )  # fmt: skip
+    if not rows:
+        return PostPage(posts=())
+    refs = [(post_id, published_at) for _, post_id, published_at in rows]
+    posts = call(
+        lambda token: client.stats_for(
+            provider, token, account=account, posts=refs, observe=throttle
+        )
+    )
+    return PostPage(
+        posts=tuple(posts), next_cursor=str(rows[-1][0]) if len(rows) == OWN_POSTS_PAGE else None
+    )
 
 
 def _finish(cursor, connection, state, before, started, throttle, result, error,

@@ -9,11 +9,14 @@ from sandbox.analytics import (
     facebook,
     faults,  # noqa: F401  (registers the sync fault kinds)
     instagram,
+    linkedin,
 )
 
 urlpatterns = [
     path("facebook/graph/<str:page_id>/published_posts", facebook.published_posts),
     path("facebook/graph/<str:node_id>/insights", facebook.insights),
     # Instagram's API base may carry a version (graph.instagram.com/v21.0).
+    path("linkedin/api/rest/organizationalEntityShareStatistics", linkedin.share_statistics),
+    path("linkedin/api/rest/socialActions/<str:urn>", linkedin.social_actions),
     re_path(r"^instagram/graph/(?:v[\d.]+/)?(?P<object_id>\d+)/insights$", instagram.insights),
 ]
