@@ -8,6 +8,7 @@ from "x" looks like X's and one from "facebook" like Facebook's.
 
 Control API (JSON; see sandbox/control.py): POST /sandbox/_control/faults
 {"platform": "x", "kind": "status", "count": 2, "scope": "oauth", "options": {"status": 503}}.
+Any fault's options may hold `skip`: that many matching calls pass before it applies.
 """
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ def claim(platform: str, scope: str, path: str) -> SandboxFault | None:
     for fault in candidates:
         if fault.path_contains and fault.path_contains not in path:
             continue
+        if fault.options.get("skip"):
+            # `skip`: let that many matching requests through first (e.g. fail the 2nd part
+            # of a thread, not the 1st).
+            with transaction.atomic():
+                locked = SandboxFault.objects.select_for_update().get(pk=fault.pk)
+                if locked.options.get("skip"):
+                    locked.options["skip"] -= 1
+                    locked.save(update_fields=["options"])
+                    return None
         with transaction.atomic():
             taken = SandboxFault.objects.filter(pk=fault.pk, remaining__gt=0).update(
                 remaining=F("remaining") - 1
@@ -95,6 +105,16 @@ def _status(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
     from sandbox.platforms import renderer
 
     return renderer(fault.platform).status_error(int(fault.options.get("status", 503)))
+
+
+@fault_kind("expire_token")
+def _expire_token(request: HttpRequest, fault: SandboxFault) -> None:
+    """The presented access token expires now; the request goes on to fail the platform's
+    real way (401 expired), so the client must refresh."""
+    from sandbox.tokens import bearer_value
+
+    SandboxToken.objects.filter(token=bearer_value(request)).update(expires_at=timezone.now())
+    return None
 
 
 @fault_kind("timeout")

@@ -70,16 +70,27 @@ def publish(job: PublishJob, *, checkpoint: pb.Checkpoint) -> pb.PublishResult:
     provider = get_provider(job.platform)
     content = build_content(job)
     connection = job.connection
-    return _with_token(
-        connection,
-        lambda token: provider.publish(
+    calls = 0
+
+    def call(token: pb.TokenSet) -> pb.PublishResult:
+        nonlocal calls
+        calls += 1
+        # The retry after a refresh must see what the first call checkpointed (uploaded
+        # media, a sent thread part...), or it could send it again.
+        saved = job.platform_ids if calls == 1 else _saved_ids(job.pk)
+        return provider.publish(
             token,
             account_id=connection.account_id,
             content=content,
-            saved=dict(job.platform_ids),
+            saved=dict(saved or {}),
             checkpoint=checkpoint,
-        ),
-    )
+        )
+
+    return _with_token(connection, call)
+
+
+def _saved_ids(job_id: int) -> dict[str, Any]:
+    return PublishJob.objects.filter(pk=job_id).values_list("platform_ids", flat=True).first()
 
 
 def find_post(job: PublishJob) -> pb.PublishResult | None:
@@ -87,7 +98,7 @@ def find_post(job: PublishJob) -> pb.PublishResult | None:
     content = build_content(job)
     connection = job.connection
     # Re-read the ids: the worker that lost its lease may have saved more since we loaded.
-    saved = PublishJob.objects.filter(pk=job.pk).values_list("platform_ids", flat=True).first()
+    saved = _saved_ids(job.pk)
     return _with_token(
         connection,
         lambda token: provider.find_post(
