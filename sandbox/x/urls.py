@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox.x import metrics, oauth, publish
+from sandbox.x import media, metrics, oauth, publish
 
 urlpatterns = [
     path("i/oauth2/authorize", oauth.authorize),
@@ -10,5 +10,8 @@ urlpatterns = [
     path("2/tweets", metrics.tweets),  # POST publishes, GET ?ids= reads metrics
     path("2/tweets/<str:tweet_id>", publish.tweet_lookup),
     path("2/users/<str:user_id>/tweets", publish.user_tweets),
-    path("2/media/upload", publish.media_upload),
+    path("2/media/upload", media.upload),  # POST uploads an image, GET reads a STATUS
+    path("2/media/upload/initialize", media.initialize),
+    path("2/media/upload/<str:media_id>/append", media.append),
+    path("2/media/upload/<str:media_id>/finalize", media.finalize),
 ]

@@ -1,5 +1,5 @@
 """X publishing (PLATFORMS.md §4.2): POST /2/tweets, images through POST /2/media/upload,
-threads as reply chains.
+a video or GIF through the chunked upload (media_upload.py), threads as reply chains.
 
 Resumable by design: every posted tweet id is checkpointed at once (`thread_ids`), and the
 index of the part being sent is checkpointed *before* sending (`pending`). A retry skips the
@@ -15,6 +15,7 @@ from typing import Any
 
 from connections.providers import base as pb
 from connections.providers.http import json_body, session_for
+from connections.providers.x import media_upload
 
 PERMALINK = "https://x.com/i/web/status/{id}"  # resolves without knowing the username
 MAX_PAGES = 10
@@ -120,11 +121,19 @@ def publish(
     saved: dict[str, Any],
     checkpoint: pb.Checkpoint,
 ) -> pb.PublishResult:
-    images = [m for m in content.media if m.mime.startswith("image/")]
-    if len(images) != len(content.media) or len(images) > 4:
-        raise pb.Rejected("X: up to 4 images per post (video is not supported here yet)")
+    chunked = [m for m in content.media if media_upload.is_chunked(m)]
+    images = [m for m in content.media if m.mime.startswith("image/") and m not in chunked]
+    if chunked and len(content.media) > 1:
+        raise pb.Rejected("X: one video or GIF per post, never with other media")
+    if not chunked and (len(images) != len(content.media) or len(images) > 4):
+        raise pb.Rejected("X: up to 4 images, or one video or GIF, per post")
     media_ids: list[str] = list(saved.get("media_ids") or [])
-    if images and len(media_ids) != len(images):
+    if chunked and not saved.get("thread_ids"):
+        # Chunked, resumable, processed before use (media_upload.py); only the first part
+        # carries media, so once it is posted the video is not needed again.
+        video = media_upload.upload(provider, token, chunked[0], saved=saved, checkpoint=checkpoint)
+        media_ids = [video]
+    elif images and len(media_ids) != len(images):
         media_ids = [_upload_image(provider, token, item) for item in images]
         checkpoint(media_ids=media_ids)
     ids: list[str] = list(saved.get("thread_ids") or [])
