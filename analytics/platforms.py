@@ -18,6 +18,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from connections.providers.facebook import insights as facebook_insights
+from connections.providers.google_business import insights as google_insights
 from connections.providers.instagram import insights as instagram_insights
 from connections.providers.linkedin import insights as linkedin_insights
 from connections.providers.x import insights as x_insights
@@ -27,6 +28,7 @@ CLIENTS: dict[str, ModuleType] = {
     "facebook": facebook_insights,
     "instagram": instagram_insights,
     "linkedin": linkedin_insights,
+    "google_business": google_insights,
 }
 
 

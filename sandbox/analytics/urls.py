@@ -8,6 +8,7 @@ from django.urls import path, re_path
 from sandbox.analytics import (
     facebook,
     faults,  # noqa: F401  (registers the sync fault kinds)
+    google,
     instagram,
     linkedin,
 )
@@ -18,5 +19,14 @@ urlpatterns = [
     # Instagram's API base may carry a version (graph.instagram.com/v21.0).
     path("linkedin/api/rest/organizationalEntityShareStatistics", linkedin.share_statistics),
     path("linkedin/api/rest/socialActions/<str:urn>", linkedin.social_actions),
+    path(
+        "google_business/mybusiness/v4/accounts/<str:account>/locations/<str:location>/"
+        "localPosts:reportInsights",
+        google.report_insights,
+    ),
+    path(
+        "google_business/performance/v1/locations/<str:location>:fetchMultiDailyMetricsTimeSeries",
+        google.daily_metrics,
+    ),
     re_path(r"^instagram/graph/(?:v[\d.]+/)?(?P<object_id>\d+)/insights$", instagram.insights),
 ]
