@@ -137,6 +137,10 @@ def bulk_transition(
             # The caller's lock should make this impossible; refuse rather than write events
             # for rows that did not move.
             raise TransitionRefused(0, expected, to, f"{changed} of {len(ids)} rows")
+        # The reason travels with the event, as in `transition` (the reaper's lease_expired).
+        error_code = fields.get("last_error_code", "")
+        error_code = error_code if isinstance(error_code, str) else ""
+        error_message = fields.get("last_error_message", "") if error_code else ""
         events = JobEvent.objects.bulk_create(
             JobEvent(
                 brand_id=row["brand_id"],
@@ -146,6 +150,8 @@ def bulk_transition(
                 from_status=expected,
                 status=to,
                 attempt=row["attempts"],
+                error_code=error_code,
+                error_message=error_message,
                 permalink=row["permalink"],
             )
             for row in rows
