@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox.linkedin import oauth, publish
+from sandbox.linkedin import oauth, publish, videos
 
 urlpatterns = [
     path("oauth/v2/authorization", oauth.authorization),
@@ -18,5 +18,12 @@ urlpatterns = [
         "dms-uploads/<str:image_id>/uploaded-image/0",
         publish.image_upload,
         name="sandbox-linkedin-image-upload",
+    ),
+    path("api/rest/videos", videos.videos),  # ?action=initializeUpload | finalizeUpload
+    path("api/rest/videos/<str:video_urn>", videos.video_get),
+    path(
+        "dms-uploads/<str:video_id>/uploaded-video/<int:part>",
+        videos.upload_part,
+        name="sandbox-linkedin-video-upload",
     ),
 ]

@@ -1,5 +1,6 @@
 """LinkedIn publishing (PLATFORMS.md §3.2-3.3): POST /rest/posts as the member or an
-organization they administer; images through /rest/images?action=initializeUpload + PUT.
+organization they administer; images through /rest/images?action=initializeUpload + PUT, one
+video through the Videos API (video.py: chunked, resumable, processed before the post).
 https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
 https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
 
@@ -30,6 +31,7 @@ from django.conf import settings
 
 from connections.providers import base as pb
 from connections.providers.http import json_body, session_for
+from connections.providers.linkedin import video
 from connections.providers.linkedin.commentary import to_little_text
 from connections.providers.linkedin.oauth import VERSION_HEADERS
 
@@ -45,8 +47,10 @@ def _rest(provider, path: str) -> str:
 
 
 def _images(content: pb.PostContent) -> list[pb.MediaItem]:
+    if video.video_item(content) is not None:
+        return []  # a video post (video.py)
     if any(not item.mime.startswith("image/") for item in content.media):
-        raise pb.Rejected("LinkedIn: only images can be posted here (video is not supported yet)")
+        raise pb.Rejected("LinkedIn: only images or one video can be posted")
     if any(item.mime not in IMAGE_MIMES for item in content.media):
         raise pb.Rejected("LinkedIn: images must be JPEG, PNG or GIF")
     if len(content.media) > MAX_IMAGES:
@@ -153,9 +157,14 @@ def publish(
     for item in images[len(urns) :]:
         urns.append(_upload_image(provider, token, owner=account_id, item=item))
         checkpoint(image_urns=list(urns))
+    clip = video.video_item(content)
+    if clip is not None:
+        video_urn = video.upload(
+            provider, token, owner=account_id, item=clip, saved=saved, checkpoint=checkpoint
+        )
     body: dict[str, Any] = {
         "author": account_id,
-        "commentary": _commentary(content, with_images=bool(images)),
+        "commentary": _commentary(content, with_images=bool(content.media)),
         "visibility": "PUBLIC",
         "distribution": {
             "feedDistribution": "MAIN_FEED",
@@ -165,7 +174,9 @@ def publish(
         "lifecycleState": "PUBLISHED",
         "isReshareDisabledByAuthor": False,
     }
-    if post_content := _content(content, images, urns):
+    if clip is not None:
+        body["content"] = {"media": {"id": video_urn}}
+    elif post_content := _content(content, images, urns):
         body["content"] = post_content
     checkpoint(pending_since=_since_marker())
     response = provider.http.request(
@@ -247,9 +258,9 @@ def find_post(
         # The 201 named it: it was posted. Read it for its time where we may.
         post = _get_post(provider, token, urn) or {}
         return _result(urn, post.get("publishedAt"))
-    images = _images(content)
-    commentary = _commentary(content, with_images=bool(images))
-    image_urns = [str(u) for u in saved.get("image_urns") or []]
+    commentary = _commentary(content, with_images=bool(content.media))
+    video_urns = [saved["video_urn"]] if saved.get("video_urn") else []
+    image_urns = [str(u) for u in saved.get("image_urns") or video_urns]
     since = saved.get("pending_since")
     try:
         for element in _recent(provider, token, account_id, since if since else None):
