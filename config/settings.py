@@ -256,6 +256,9 @@ PUBLISH_INSTAGRAM_POLL_MS = env.integer("PUBLISH_INSTAGRAM_POLL_MS", 3000, minim
 PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS = env.integer(
     "PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS", 120, minimum=1
 )
+# Videos take longer to process (Instagram video containers, Facebook Page videos): how long
+# one attempt waits for them; the next attempt polls the same saved ids. Keep it under the lease.
+PUBLISH_VIDEO_MAX_WAIT_SECONDS = env.integer("PUBLISH_VIDEO_MAX_WAIT_SECONDS", 180, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,7 +3,7 @@ import inspect
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from sandbox.facebook import oauth, publish, reads
+from sandbox.facebook import oauth, publish, reads, videos
 from sandbox.meta import graph_error
 
 
@@ -36,5 +36,10 @@ urlpatterns = [
     path("graph/me", oauth.me),
     path("graph/<str:page_id>/feed", by_method(GET=reads.feed_list, POST=publish.feed_publish)),
     path("graph/<str:page_id>/photos", by_method(POST=publish.photos_publish)),
-    path("graph/<str:node_id>", by_method(GET=reads.node)),
+    path(
+        "graph/<str:page_id>/videos",
+        by_method(GET=videos.videos_list, POST=videos.videos_publish),
+    ),
+    # Videos are read here (status while processing); posts and photos fall through to reads.
+    path("graph/<str:node_id>", by_method(GET=videos.node)),
 ]

@@ -13,6 +13,8 @@ in media order), so a retry uploads only what is missing; `pending_since` is che
 *before* the POST that creates the post, and `post_id` right after it. A post whose answer was
 lost is looked up among the Page's recent posts with the same message before anything is sent
 again.
+
+Video posts (one video, no photos) take their own flow: connections/providers/facebook/video.py.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 import structlog
 
 from connections.providers import base as pb
+from connections.providers.facebook import video
 from connections.providers.http import json_body
 
 log = structlog.get_logger(__name__)
@@ -39,7 +42,7 @@ def _api(provider, path: str) -> str:
 def _images(content: pb.PostContent) -> list[pb.MediaItem]:
     images = [m for m in content.media if m.mime.startswith("image/")]
     if len(images) != len(content.media):
-        raise pb.Rejected("Facebook: only photos can be published (video is not supported yet)")
+        raise pb.Rejected("Facebook: only photos or one video can be published")
     return images
 
 
@@ -135,6 +138,11 @@ def publish(
     saved: dict[str, Any],
     checkpoint: pb.Checkpoint,
 ) -> pb.PublishResult:
+    if video.is_video_post(content):
+        return video.publish(
+            provider, token, account_id=account_id, content=content, saved=saved,
+            checkpoint=checkpoint,
+        )  # fmt: skip
     images = _images(content)
     if saved.get("post_id"):
         # An earlier attempt created the post and failed after it: never post again.
@@ -226,6 +234,8 @@ def find_post(
     """The post on the Page, or None. By the saved id when the create call answered; else
     among the Page's posts since the create call was sent. No `pending_since` means the
     create call never went out, so there is nothing to find."""
+    if video.is_video_post(content):
+        return video.find_post(provider, token, account_id=account_id, content=content, saved=saved)
     if saved.get("post_id"):
         return _posted(provider, token, account_id, str(saved["post_id"]))
     if not saved.get("pending_since"):
