@@ -259,3 +259,27 @@ def test_a_gif_goes_up_chunked_as_tweet_gif(brand, owner, x_account):
     assert upload.payload["received"] == [0, 1]
     assert SandboxPost.objects.get().media_ids == [upload.media_id]
     assert not calls("media_upload")  # never the one-shot image upload
+
+
+# --- Images still go up in one shot ----------------------------------------------------------
+
+
+def test_images_still_go_up_in_one_shot_beside_the_chunked_routes(brand, owner, x_account):
+    photos = [
+        asset(brand, owner, b"\xff\xd8\xff\xe0" + bytes([i]) * 2000, name=f"p{i}.jpg",
+              mime="image/jpeg")
+        for i in range(2)
+    ]  # fmt: skip
+    post = post_create(
+        brand=brand, author=owner, text="Two cups", targets=[x_account.pk],
+        media=[p.pk for p in photos],
+    )  # fmt: skip
+    assert post_publish_now(post=post, actor=owner)
+
+    assert execution.job_execute(post.jobs.get().pk) == "published"
+
+    images = uploads()
+    assert [m.mime for m in images] == ["image/jpeg", "image/jpeg"]
+    assert [s for _, s in calls("media_upload")] == [200, 200]
+    assert not calls("media_initialize")
+    assert SandboxPost.objects.get().media_ids == [m.media_id for m in images]
