@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,33 @@ def quick_start(quick: re.Pattern | None, text: str, lower: str) -> int | None:
     return None if found is None else found.start()
 
 
+# Maximal runs of two or more word characters (also the toxicity model's terms). An ASCII
+# phrase matched case-insensitively as a whole word, in a text without ASCII_ALIASES, shows
+# each of its own runs of the lower-cased phrase as a whole run of text.lower(): its letters
+# are ASCII, the characters around each run are not word characters, and lower() keeps word
+# characters word characters and the rest not (tests check this over all of Unicode). So a
+# phrase one of whose runs is missing from the text cannot match there.
+RUN_RE = re.compile(r"\w\w+")
+
+
+def _runs(text: str) -> frozenset[str]:
+    return frozenset(RUN_RE.findall(text.lower()))
+
+
+def _needs(spellings: list[str]) -> tuple[frozenset[str], ...] | None:
+    """Each spelling's runs, or None (never pre-filter) when one is not ASCII or has no run
+    of two word characters to look for."""
+    if not all(p.isascii() for p in spellings):
+        return None
+    needs = tuple(dict.fromkeys(_runs(p) for p in spellings))
+    return None if any(not n for n in needs) else needs
+
+
+def possible(needs: tuple[frozenset[str], ...] | None, words: frozenset[str] | None) -> bool:
+    """False only when no spelling can match a text whose pre-filter words are `words`."""
+    return needs is None or words is None or any(n <= words for n in needs)
+
+
 def _quick(alternation: str, phrases) -> re.Pattern | None:
     return re.compile(alternation.lower()) if all(p.isascii() for p in phrases) else None
 
@@ -79,11 +107,14 @@ class PhraseMatcher:
             )
             self.regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
             self.quick = _quick(alternation, [t.phrase for t in self.by_key.values()])
+            self.needs = _needs([t.phrase for t in self.by_key.values()])
         else:
-            self.regex = self.quick = None
+            self.regex = self.quick = self.needs = None
 
-    def find(self, text: str, lower: str | None = None):
-        if self.regex is None:
+    def find(self, text: str, lower: str | None = None, words: frozenset[str] | None = None):
+        """(term, start, end) per match; `words` (Policy.words_in) lets it skip a text that
+        lacks a word every phrase needs."""
+        if self.regex is None or not possible(self.needs, words):
             return
         start = quick_start(self.quick, text, text.lower() if lower is None else lower)
         if start is None:
@@ -95,20 +126,30 @@ class PhraseMatcher:
                 yield term, match.start(), match.end()
 
 
-def _competitor_regex(names: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+def _competitor_regex(names: tuple[str, ...]):
+    """(regex, quick pre-filter, needs) for the competitor names."""
     alternatives = []
+    spellings = []
     for name in names:
-        words = [re.escape(w) for w in name.split()]
+        words = name.split()
         if not words:
             continue
         # "Globex Tea", "@GlobexTea", "#globex_tea"
-        alternatives.append(r"\s+".join(words))
-        alternatives.append("_?".join(words))
+        alternatives.append(r"\s+".join(re.escape(w) for w in words))
+        alternatives.append("_?".join(re.escape(w) for w in words))
+        spellings.append(" ".join(words))
+        if len(words) > 7:
+            spellings.append("")  # (too many ways to join: no pre-filter)
+            continue
+        for glues in product(("", "_"), repeat=len(words) - 1):
+            spellings.append(
+                words[0] + "".join(g + w for g, w in zip(glues, words[1:], strict=True))
+            )
     if not alternatives:
-        return None, None
+        return None, None, None
     alternation = "|".join(sorted(set(alternatives), key=len, reverse=True))
     regex = re.compile(rf"(?<![\w@#])[@#]?(?:{alternation})(?!\w)", re.IGNORECASE)
-    return regex, _quick(alternation, names)
+    return regex, _quick(alternation, names), _needs(spellings)
 
 
 @dataclass(frozen=True)
@@ -131,9 +172,24 @@ class Policy:
         object.__setattr__(self, "banned_phrase_matcher", PhraseMatcher(self.banned_phrases))
         object.__setattr__(self, "banned_claim_matcher", PhraseMatcher(self.banned_claims))
         object.__setattr__(self, "review_matcher", PhraseMatcher(self.review_keywords))
-        competitor_regex, competitor_quick = _competitor_regex(self.competitors)
+        competitor_regex, competitor_quick, competitor_needs = _competitor_regex(self.competitors)
         object.__setattr__(self, "competitor_regex", competitor_regex)
         object.__setattr__(self, "competitor_quick", competitor_quick)
+        object.__setattr__(self, "competitor_needs", competitor_needs)
+        # Every run any matcher's pre-filter may ask about.
+        vocab = frozenset().union(
+            *(
+                need
+                for needs in (
+                    self.banned_phrase_matcher.needs,
+                    self.banned_claim_matcher.needs,
+                    self.review_matcher.needs,
+                    competitor_needs,
+                )
+                for need in needs or ()
+            )
+        )
+        object.__setattr__(self, "word_vocab", vocab)
         object.__setattr__(
             self,
             "required_tag_keys",
@@ -142,6 +198,20 @@ class Policy:
         object.__setattr__(
             self, "allowed_contact_keys", frozenset(_contact_key(c) for c in self.allowed_contacts)
         )
+
+    def words_in(self, analysed) -> frozenset[str] | None:
+        """The runs of word_vocab that occur in the text (an Analysed), memoised on it; None
+        when the text holds one of ASCII_ALIASES and the pre-filters cannot judge."""
+        cached = analysed.__dict__.get("_policy_words")
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        text = analysed.text
+        if not text.isascii() and _ALIAS_RE.search(text):
+            words = None
+        else:
+            words = self.word_vocab.intersection(analysed.runs)
+        analysed.__dict__["_policy_words"] = (self, words)
+        return words
 
 
 def _contact_key(value: str) -> str:

@@ -152,15 +152,17 @@ class _ContentChecks:
             found = self._analysed[raw] = Analysed.of(raw)
         return found
 
-    def prescore(self, texts) -> None:
-        todo = list(dict.fromkeys(t for t in texts if t not in self.scores))
-        self.scores.update(zip(todo, toxicity_scores(todo), strict=True))
+    def prescore(self, texts: Sequence[Analysed]) -> None:
+        """Score the texts not scored yet, all in one call (the model's batch path)."""
+        todo = list({t.text: t for t in texts if t.text not in self.scores}.values())
+        scores = toxicity_scores(todo)
+        self.scores.update(zip((t.text for t in todo), scores, strict=True))
 
     def findings(self, analysed: Analysed) -> tuple[Finding, ...]:
         key = analysed.text
         if key not in self.done:
             if key not in self.scores:
-                self.prescore([key])
+                self.prescore([analysed])
             post = PostView(analysed)
             found = [*profanity(post, self.policy), *toxicity(self.scores[key], self.policy)]
             found += pii(post, self.policy)
@@ -283,8 +285,8 @@ def validate_posts(*, brand, posts: Sequence[PostInput]) -> list[ValidationRepor
     content = _ContentChecks(policy)
     texts = []
     for post in posts:
-        texts.append(Analysed.of(post.text).text)
-        texts += [Analysed.of(t).text for t in (post.text_overrides or {}).values()]
+        texts.append(content.analysed(post.text))
+        texts += [content.analysed(t) for t in (post.text_overrides or {}).values()]
     content.prescore(texts)
     now = timezone.now()
     return [_report(post, policy, content, now) for post in posts]

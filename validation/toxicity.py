@@ -6,9 +6,10 @@ large batch. We therefore read the package's own fitted vectorizer and calibrate
 once and score in two ways that give the same numbers (tests compare them with predict_prob):
 
 * batches of BATCH_THRESHOLD texts or more go through scikit-learn in one call, except that we
-  count the terms ourselves (the vectorizer's own lower-case + token regex + stop words, with
-  C-level Counter instead of its per-token Python loop, about half the cost) and hand the
-  identical count matrix to the fitted TF-IDF transform and classifier;
+  count the terms ourselves (the vectorizer's own lower-case + token regex + stop words; the
+  tokens come from the token pass validation shares between checks, memoised per whitespace
+  token, and are counted with C-level Counter instead of its per-token Python loop) and hand
+  the identical count matrix to the fitted TF-IDF transform and classifier;
 * smaller ones use a dictionary of per-term weights and the package's own analyzer
   (tokeniser + stop words), which is a handful of dict look-ups per word (~20-40 µs a post).
 
@@ -25,6 +26,8 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from validation.text.entities import RUN_RE, Analysed, scan_tokens
 
 BATCH_THRESHOLD = 64
 
@@ -126,18 +129,28 @@ def _score_one(model: _CompiledModel, text: str) -> float:
     return min(total / k, 1.0)
 
 
-def _count_matrix(model: _CompiledModel, texts: Sequence[str]):
+def _terms(model: _CompiledModel, text: str | Analysed) -> list[str]:
+    """The text's candidate terms, lower-cased, before stop words (as the vectorizer's
+    analyzer finds them): from the shared token pass when its runs are the same tokens."""
+    if model.token_re.pattern != RUN_RE.pattern:
+        return model.token_re.findall((text if isinstance(text, str) else text.text).lower())
+    if isinstance(text, str):
+        return scan_tokens(text.split()).runs
+    return text.runs
+
+
+def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):
     """The term-count matrix CountVectorizer.transform builds for texts (same values, dtype
     and sorted indices), without its per-token Python loop."""
     import numpy as np
     from scipy import sparse
 
-    vocabulary, stop, findall = model.vocabulary, model.stop_words, model.token_re.findall
+    vocabulary, stop = model.vocabulary, model.stop_words
     indices: list[int] = []
     values: list[int] = []
     indptr = [0]
     for text in texts:
-        for term, count in Counter(findall(text.lower())).items():
+        for term, count in Counter(_terms(model, text)).items():
             column = vocabulary.get(term)
             if column is not None and term not in stop:
                 indices.append(column)
@@ -156,7 +169,7 @@ def _count_matrix(model: _CompiledModel, texts: Sequence[str]):
     return matrix
 
 
-def toxicity_scores(texts: Sequence[str]) -> list[float]:
+def toxicity_scores(texts: Sequence[str | Analysed]) -> list[float]:
     """Probability in [0, 1] that each text is offensive, in the same order."""
     if not texts:
         return []
@@ -164,4 +177,4 @@ def toxicity_scores(texts: Sequence[str]) -> list[float]:
     if len(texts) >= BATCH_THRESHOLD:
         matrix = model.vectorizer._tfidf.transform(_count_matrix(model, texts), copy=False)
         return [min(float(p), 1.0) for p in model.classifier.predict_proba(matrix)[:, 1]]
-    return [_score_one(model, t) for t in texts]
+    return [_score_one(model, t if isinstance(t, str) else t.text) for t in texts]

@@ -10,12 +10,14 @@ import pytest
 from profanity_check import profanity_check as shipped
 
 from validation.checks import language
+from validation.checks.brand import competitor_mention
 from validation.checks.language import offensive_words
 from validation.checks.pii import _REFERENCE_WORDS, _cannot_hold_a_valid_number, _is_reference
-from validation.policy import ASCII_ALIASES, PhraseMatcher, Term, squash
-from validation.text import entities
+from validation.policy import ASCII_ALIASES, Policy, Term, squash
+from validation.text import entities, wordlist
 from validation.text.entities import Analysed, find_urls
 from validation.toxicity import BATCH_THRESHOLD, toxicity_scores
+from validation.types import PostView
 
 DATA = Path(__file__).parent / "data"
 PIECES = [
@@ -54,15 +56,15 @@ CORPUS = _corpus()
 def _whole_text_offensive(text):
     """The word list as one scan of the whole text (the original implementation)."""
     hits = []
-    for regex, slur in ((language._SLUR_RE, True), (language._PROFANE_RE, False)):
+    for regex, slur in ((wordlist.SLUR_RE, True), (wordlist.PROFANE_RE, False)):
         hits += [
             (slur, m.start(), m.end(), m.group())
             for m in regex.finditer(text)
-            if m.group().lower() not in language.ALLOWED
+            if m.group().lower() not in wordlist.ALLOWED
         ]
     for m in language._SPACED_RE.finditer(text):
         joined = m.group().replace(m.group("sep"), "")
-        for regex, slur in ((language._SLUR_RE, True), (language._PROFANE_RE, False)):
+        for regex, slur in ((wordlist.SLUR_RE, True), (wordlist.PROFANE_RE, False)):
             if regex.fullmatch(joined):
                 hits.append((slur, m.start(), m.end(), m.group()))
                 break
@@ -70,16 +72,28 @@ def _whole_text_offensive(text):
 
 
 def test_the_word_list_found_token_by_token_equals_one_scan_of_the_text():
-    language._TOKEN_MEMO.clear()
+    entities.forget_tokens()
     for _ in range(2):  # cold, then served from the memo
         for text in CORPUS:
             assert offensive_words(text) == _whole_text_offensive(text), text
 
 
 def test_urls_found_token_by_token_equal_one_scan_of_the_text():
-    entities._URL_MEMO.clear()
-    for text in CORPUS:
-        assert find_urls(text) == entities._scan_urls(text), text
+    entities.forget_tokens()
+    for _ in range(2):  # cold, then served from the memo
+        for text in CORPUS:
+            assert find_urls(text) == entities._scan_urls(text), text
+
+
+# Final sigma: str.lower() looks at the letters around a capital sigma, never across spaces.
+GREEK = ["ΟΔΟΣ ΟΔΟΣ. ΣΑΣ", "ΣΣ Σ ΑΣ' ΑΣ̈Α", "AΣ\u00adB Σ.Σ ΑΣ\tΣΑ", "İSTANBUL ΌΣΟΣ"]
+
+
+def test_word_runs_found_token_by_token_equal_one_scan_of_the_lower_cased_text():
+    entities.forget_tokens()
+    for _ in range(2):
+        for text in CORPUS + GREEK:
+            assert Analysed(text).runs == entities.RUN_RE.findall(text.lower()), text
 
 
 def test_hashtags_and_mentions_equal_the_look_behind_patterns():
@@ -110,22 +124,53 @@ def test_ascii_aliases_are_every_non_ascii_character_ignorecase_matches_to_ascii
     assert sorted(found) == sorted(ASCII_ALIASES)
 
 
-@pytest.mark.parametrize(
-    "phrases",
-    [
-        ("limited edition", "risk-free", "sale", "invest", "APR", "no"),
-        ("Kelvin", "straße"),  # non-ASCII phrase: no quick pre-filter
-    ],
-)
-def test_phrase_matcher_pre_filter_finds_what_the_full_pattern_finds(phrases):
-    matcher = PhraseMatcher(tuple(Term(p) for p in phrases))
-    for text in CORPUS + ["ſale now", "İnvest", "kelvin Kelvin", "STRASSE straße"]:
+def test_lower_keeps_word_characters_apart_from_the_rest_over_all_of_unicode():
+    """What the policy's word pre-filter relies on (validation.policy.RUN_RE)."""
+    word = re.compile(r"\w")
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        lowered = ch.lower()
+        if word.match(ch):
+            assert ch in ASCII_ALIASES or re.fullmatch(r"\w", lowered), hex(code)
+        else:
+            assert not word.search(lowered), hex(code)
+
+
+PHRASE_SETS = [
+    ("limited edition", "risk-free", "sale", "invest", "APR", "no"),
+    ("can't lose", "18+", "get rich quick", "T&Cs apply", "a"),  # "a", "18+": no runs to need
+    ("Kelvin", "straße"),  # non-ASCII phrase: no quick pre-filter
+]
+TRICKY = ["ſale now", "İnvest", "kelvin Kelvin", "STRASSE straße", "CAN'T  LOSE", "get\nrich quick"]
+
+
+@pytest.mark.parametrize("phrases", PHRASE_SETS)
+def test_phrase_matcher_pre_filters_find_what_the_full_pattern_finds(phrases):
+    policy = Policy(banned_phrases=tuple(Term(p) for p in phrases))
+    matcher = policy.banned_phrase_matcher
+    for text in CORPUS + TRICKY:
         expected = [
             (matcher.by_key[squash(m.group())], m.start(), m.end())
             for m in matcher.regex.finditer(text)
             if squash(m.group()) in matcher.by_key
         ]
         assert list(matcher.find(text)) == expected, text
+        words = policy.words_in(Analysed(text))
+        assert list(matcher.find(text, None, words)) == expected, text
+
+
+@pytest.mark.parametrize(
+    "names", [("Globex Tea", "Initech", "Acme Big Coffee Co"), ("Müller Kaffee", "AT&T Mobile")]
+)
+def test_competitor_pre_filters_find_what_the_full_pattern_finds(names):
+    policy = Policy(competitors=names)
+    extra = ["@GlobexTea #globex_tea Globex\tTEA", "acme_big_coffeeco AcmeBig_Coffee_Co", "ſ"]
+    for text in CORPUS + TRICKY + extra + [f"x {n} y #{n.replace(' ', '_')}" for n in names]:
+        expected = [m.span() for m in policy.competitor_regex.finditer(text)]
+        found = competitor_mention(PostView(Analysed(text)), policy)
+        assert [f.span for f in found] == expected, text
 
 
 def test_reference_look_back_equals_the_plain_search():

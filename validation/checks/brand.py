@@ -5,14 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 from validation.findings import Finding, Rule, Severity
-from validation.policy import Policy, quick_start, squash, squash_term
+from validation.policy import Policy, possible, quick_start, squash, squash_term
 from validation.types import PostView
 
 
 def _term_findings(
-    post: PostView, matcher, rule: Rule, severity: Severity, says: str, suggestion: str
+    post: PostView, policy: Policy, matcher, rule: Rule, severity: Severity, says: str, tip: str
 ) -> list[Finding]:
     """One finding per policy term the matcher finds; `says` is formatted with the source."""
+    if matcher.regex is None:
+        return []
+    words = policy.words_in(post.text)
     return [
         Finding(
             rule,
@@ -20,23 +23,23 @@ def _term_findings(
             "text",
             f'"{post.text.text[s:e]}" {says.format(source=term.source)}'
             + (f" {term.why}" if term.why else ""),
-            suggestion,
+            tip,
             (s, e),
         )
-        for term, s, e in matcher.find(post.text.text, post.text.lower)
+        for term, s, e in matcher.find(post.text.text, post.text.lower, words)
     ]
 
 
 def banned_phrase(post: PostView, policy: Policy) -> list[Finding]:
     return _term_findings(
-        post, policy.banned_phrase_matcher, Rule.BANNED_PHRASE, Severity.ERROR,
+        post, policy, policy.banned_phrase_matcher, Rule.BANNED_PHRASE, Severity.ERROR,
         "is banned by {source}.", "Remove or reword it.",
     )  # fmt: skip
 
 
 def banned_claim(post: PostView, policy: Policy) -> list[Finding]:
     return _term_findings(
-        post, policy.banned_claim_matcher, Rule.BANNED_CLAIM, Severity.ERROR,
+        post, policy, policy.banned_claim_matcher, Rule.BANNED_CLAIM, Severity.ERROR,
         "is a claim {source} does not allow.",
         "Remove the claim or substantiate it with approved wording.",
     )  # fmt: skip
@@ -44,13 +47,15 @@ def banned_claim(post: PostView, policy: Policy) -> list[Finding]:
 
 def review_keyword(post: PostView, policy: Policy) -> list[Finding]:
     return _term_findings(
-        post, policy.review_matcher, Rule.REVIEW_KEYWORD, Severity.REVIEW,
+        post, policy, policy.review_matcher, Rule.REVIEW_KEYWORD, Severity.REVIEW,
         "needs review under {source}.", "Ask a brand admin to approve the post.",
     )  # fmt: skip
 
 
 def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
-    if policy.competitor_regex is None:
+    if policy.competitor_regex is None or not possible(
+        policy.competitor_needs, policy.words_in(post.text)
+    ):
         return []
     start = quick_start(policy.competitor_quick, post.text.text, post.text.lower)
     if start is None:

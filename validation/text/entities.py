@@ -11,8 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
+from operator import itemgetter
+from typing import NamedTuple
 
-from validation.policy import squash
+from validation.policy import RUN_RE, squash
+from validation.text import wordlist
 
 _GTLDS = (
     "com|org|net|edu|gov|mil|int|info|biz|io|co|me|tv|ly|gl|app|dev|ai|shop|store|xyz|online|"
@@ -55,10 +59,75 @@ _HASHTAG_FAST = re.compile(r"[#＃](\w*[^\W\d]\w*)")
 _MENTION_FAST = re.compile(r"[@＠](\w{1,30})")
 # Whitespace-separated tokens and their start offsets (parallel lists).
 Tokens = tuple[list[str], "_LazyStarts | list[int]"]
-# Memo of URLs per whitespace token (a URL never contains whitespace, and the pattern's
-# look-arounds treat whitespace and the end of the string alike). Posts reuse most tokens.
-_URL_MEMO: dict[str, tuple[tuple[int, str], ...]] = {}
+# Every URL_RE match contains "://", "www." or a "." followed by a letter (its TLD).
+_URL_HINT = re.compile(r"://|www\.|\.[a-z]", re.IGNORECASE)
 _MEMO_MAX = 100_000
+
+
+class TokenInfo(NamedTuple):
+    """What the token-wise scans find in one whitespace-separated token (offsets within it)."""
+
+    offensive: tuple[wordlist.Hit, ...]  # word-list hits, slurs first
+    urls: tuple[tuple[int, str], ...]  # (start, url)
+    runs: tuple[str, ...]  # RUN_RE over token.lower()
+
+
+# Per-token results shared by all texts: posts reuse most of their tokens. A URL or a
+# word-list hit never contains whitespace and the patterns' look-arounds treat whitespace and
+# the string's ends alike, so token by token finds what one scan of the whole text finds; and
+# str.lower() of a text is the lower() of its tokens with the same whitespace between.
+_TOKENS: dict[str, TokenInfo] = {}
+_WITH_OFFENSIVE: set[str] = set()  # tokens whose info has word-list hits
+_WITH_URLS: set[str] = set()  # tokens whose info has URLs
+_runs_of = itemgetter(2)
+
+
+def forget_tokens() -> None:
+    """Empty the per-token memo (as in a freshly started process)."""
+    _TOKENS.clear()
+    _WITH_OFFENSIVE.clear()
+    _WITH_URLS.clear()
+
+
+def _token_info(token: str) -> TokenInfo:
+    urls = ()
+    if ("." in token or ":" in token) and _URL_HINT.search(token):
+        urls = tuple((e.start, e.text) for e in _scan_urls(token))
+    return TokenInfo(wordlist.token_hits(token), urls, tuple(RUN_RE.findall(token.lower())))
+
+
+class TokenScan(NamedTuple):
+    """One pass over a text's tokens: hits as (token index, per-token hits), and all runs."""
+
+    offensive: list[tuple[int, tuple[wordlist.Hit, ...]]]
+    urls: list[tuple[int, tuple[tuple[int, str], ...]]]
+    runs: list[str]
+
+
+def scan_tokens(words: list[str]) -> TokenScan:
+    """Look every distinct token up once (C-level set and map operations; only tokens never
+    seen before run the patterns) and collect what the token-wise checks need."""
+    memo = _TOKENS
+    distinct = set(words)
+    missing = distinct.difference(memo)
+    if missing:
+        if len(memo) + len(missing) > _MEMO_MAX:
+            forget_tokens()
+            missing = distinct
+        for token in missing:
+            info = memo[token] = _token_info(token)
+            if info.offensive:
+                _WITH_OFFENSIVE.add(token)
+            if info.urls:
+                _WITH_URLS.add(token)
+    infos = list(map(memo.__getitem__, words))
+    offensive = []
+    if not _WITH_OFFENSIVE.isdisjoint(distinct):
+        offensive = [(i, info.offensive) for i, info in enumerate(infos) if info.offensive]
+    urls = []
+    if not _WITH_URLS.isdisjoint(distinct):
+        urls = [(i, info.urls) for i, info in enumerate(infos) if info.urls]
+    return TokenScan(offensive, urls, list(chain.from_iterable(map(_runs_of, infos))))
 
 
 def _is_word(ch: str) -> bool:
@@ -92,19 +161,15 @@ class Entity:
         return self.text[1:].casefold() if self.kind != "url" else self.text
 
 
-def find_urls(text: str, tokens: Tokens | None = None) -> list[Entity]:
+def find_urls(text: str, tokens: Tokens | None = None, scan: TokenScan | None = None):
     """URLs in text: the same result as one scan of the whole text, found token by token."""
     if "." not in text and ":" not in text:
         return []  # every URL alternative needs a "." or "://"
     words, starts = tokens if tokens is not None else tokens_of(text)
+    if scan is None:
+        scan = scan_tokens(words)
     found = []
-    for i in [i for i, token in enumerate(words) if "." in token or ":" in token]:
-        token = words[i]
-        hits = _URL_MEMO.get(token)
-        if hits is None:
-            if len(_URL_MEMO) >= _MEMO_MAX:
-                _URL_MEMO.clear()
-            hits = _URL_MEMO[token] = tuple((e.start, e.text) for e in _scan_urls(token))
+    for i, hits in scan.urls:
         start = starts[i]
         found.extend(Entity("url", url, start + s, start + s + len(url)) for s, url in hits)
     return found
@@ -183,8 +248,18 @@ class Analysed:
         return tokens_of(self.text)
 
     @cached_property
+    def scan(self) -> TokenScan:
+        """The shared token pass (word list, URLs, word runs)."""
+        return scan_tokens(self.tokens[0])
+
+    @cached_property
+    def runs(self) -> list[str]:
+        """Maximal runs of 2+ word characters of the lower-cased text, in order."""
+        return self.scan.runs
+
+    @cached_property
     def urls(self) -> list[Entity]:
-        return find_urls(self.text, self.tokens) if ("." in self.text) else []
+        return find_urls(self.text, self.tokens, self.scan) if ("." in self.text) else []
 
     @cached_property
     def hashtags(self) -> list[Entity]:
