@@ -26,21 +26,19 @@ _READ = 64 * 1024
 
 
 def poll_max_seconds() -> float:
-    """The longest single wait between processing-status checks (a platform's
-    check_after_secs is capped to it)."""
-    return float(
-        getattr(settings, "PUBLISH_MEDIA_POLL_MAX_SECONDS", None)
-        or env.integer("PUBLISH_MEDIA_POLL_MAX_SECONDS", 10, minimum=1)
-    )
+    """The longest single wait between processing-status reads (a platform's check_after_secs
+    is capped to it): PUBLISH_VIDEO_POLL_MAX_SECONDS, from the environment unless settings
+    define it (tests make it tiny)."""
+    configured = getattr(settings, "PUBLISH_VIDEO_POLL_MAX_SECONDS", None)
+    if configured is not None:
+        return float(configured)
+    return float(env.integer("PUBLISH_VIDEO_POLL_MAX_SECONDS", 10, minimum=1))
 
 
 def max_wait_seconds() -> float:
     """How long one attempt waits for processing before it gives up (Transient); the next
-    attempt checks the same checkpointed upload again. Keep it well under the job lease."""
-    return float(
-        getattr(settings, "PUBLISH_MEDIA_MAX_WAIT_SECONDS", None)
-        or env.integer("PUBLISH_MEDIA_MAX_WAIT_SECONDS", 120, minimum=1)
-    )
+    attempt reads the same checkpointed upload again. Shared with the other video flows."""
+    return float(settings.PUBLISH_VIDEO_MAX_WAIT_SECONDS)
 
 
 class MediaStream:

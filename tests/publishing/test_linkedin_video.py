@@ -34,8 +34,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def small_parts(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    settings.PUBLISH_MEDIA_POLL_MAX_SECONDS = 0.01
-    settings.PUBLISH_MEDIA_MAX_WAIT_SECONDS = 30
+    settings.PUBLISH_VIDEO_POLL_MAX_SECONDS = 0.01
+    settings.PUBLISH_VIDEO_MAX_WAIT_SECONDS = 30
     monkeypatch.setenv("SANDBOX_LINKEDIN_VIDEO_PART_BYTES", str(MiB))
 
 

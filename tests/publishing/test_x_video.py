@@ -33,8 +33,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def x_account(sandbox, brand, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    settings.PUBLISH_MEDIA_POLL_MAX_SECONDS = 0.01  # X asks for 1 s between STATUS reads
-    settings.PUBLISH_MEDIA_MAX_WAIT_SECONDS = 30
+    settings.PUBLISH_VIDEO_POLL_MAX_SECONDS = 0.01  # X asks for 1 s between STATUS reads
+    settings.PUBLISH_VIDEO_MAX_WAIT_SECONDS = 30
     monkeypatch.setenv("X_MEDIA_CHUNK_BYTES", str(MiB))
     return sandbox_connection(brand, "x")
 
@@ -228,8 +228,8 @@ def test_a_video_still_processing_at_the_deadline_is_polled_again_on_the_next_at
 ):
     monkeypatch.setenv("SANDBOX_X_MEDIA_PROCESSING_POLLS", "4")
     monkeypatch.setenv("SANDBOX_X_MEDIA_CHECK_AFTER_SECS", "5")
-    settings.PUBLISH_MEDIA_POLL_MAX_SECONDS = 1
-    settings.PUBLISH_MEDIA_MAX_WAIT_SECONDS = 1  # shorter than one capped wait
+    settings.PUBLISH_VIDEO_POLL_MAX_SECONDS = 2
+    settings.PUBLISH_VIDEO_MAX_WAIT_SECONDS = 1  # shorter than one capped wait
     job = queued_job(brand, owner, x_account, asset(brand, owner, mp4_bytes(MiB)))
 
     assert execution.job_execute(job.pk) == "retrying"
@@ -237,7 +237,7 @@ def test_a_video_still_processing_at_the_deadline_is_polled_again_on_the_next_at
     assert job.platform_ids["upload_finalized"] is True
     assert "still processing" in job.last_error_message
 
-    settings.PUBLISH_MEDIA_POLL_MAX_SECONDS = 0.01
+    settings.PUBLISH_VIDEO_POLL_MAX_SECONDS = 0.01
     requeue(job)
     assert execution.job_execute(job.pk) == "published"
 
