@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -283,3 +284,50 @@ def test_images_still_go_up_in_one_shot_beside_the_chunked_routes(brand, owner, 
     assert [s for _, s in calls("media_upload")] == [200, 200]
     assert not calls("media_initialize")
     assert SandboxPost.objects.get().media_ids == [m.media_id for m in images]
+
+
+# --- The sandbox's own rules -----------------------------------------------------------------
+
+
+def test_the_sandbox_refuses_a_post_with_media_still_processing_and_segments_out_of_order(
+    sandbox, x_account
+):
+    api = f"{sandbox}/sandbox/x/2"
+    auth = {"Authorization": f"Bearer {x_account.access_token}"}
+    data = mp4_bytes(1500)
+    init = requests.post(
+        f"{api}/media/upload/initialize", headers=auth,
+        json={"media_type": "video/mp4", "total_bytes": len(data), "media_category": "tweet_video"},
+    ).json()["data"]  # fmt: skip
+    media_id = init["id"]
+
+    def append(index, chunk):
+        return requests.post(
+            f"{api}/media/upload/{media_id}/append", headers=auth,
+            data={"segment_index": str(index)}, files={"media": ("s", chunk)},
+        )  # fmt: skip
+
+    def tweet():
+        body = {"text": "Too soon?", "media": {"media_ids": [media_id]}}
+        return requests.post(f"{api}/tweets", headers=auth, json=body)
+
+    assert append(1, data[1000:]).status_code == 400  # segment 0 comes first
+    assert append(0, data[:1000]).status_code == 200
+    short = requests.post(f"{api}/media/upload/{media_id}/finalize", headers=auth)
+    assert short.status_code == 400 and "mismatch" in short.json()["detail"]
+    assert append(1, data[1000:]).status_code == 200
+    finalized = requests.post(f"{api}/media/upload/{media_id}/finalize", headers=auth).json()
+    assert finalized["data"]["processing_info"]["state"] == "pending"
+    assert tweet().status_code == 400  # not usable before processing succeeded
+
+    status = {"command": "STATUS", "media_id": media_id}
+    states = [
+        requests.get(f"{api}/media/upload", headers=auth, params=status).json()["data"][
+            "processing_info"
+        ]["state"]
+        for _ in range(2)
+    ]
+    assert states == ["in_progress", "succeeded"]
+    assert tweet().status_code == 201
+    unknown = requests.get(f"{api}/media/upload", headers=auth, params={**status, "media_id": "1"})
+    assert unknown.status_code == 400
