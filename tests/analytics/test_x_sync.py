@@ -205,3 +205,32 @@ def test_the_sweep_gives_new_connections_a_due_backfill_and_skips_inactive_ones(
     assert schedule.cursor_claim(connection_id=active.pk) is not None
     assert schedule.cursor_claim(connection_id=active.pk) is None
     assert schedule.cursors_due() == []
+
+
+def test_a_token_refused_before_its_expiry_is_refreshed_once_and_the_sync_goes_on(x_conn, run_sync):
+    from sandbox.models import SandboxToken
+
+    _seed(5)
+    # The platform expired the access token early; our copy still looks valid.
+    SandboxToken.objects.filter(token=x_conn.access_token).update(expires_at=timezone.now())
+
+    assert run_sync(x_conn).outcome == "ok"
+
+    x_conn.refresh_from_db()
+    assert PostMetrics.objects.filter(connection=x_conn).count() == 5
+    assert SandboxToken.objects.get(token=x_conn.access_token).expires_at > timezone.now()
+
+
+def test_a_revoked_grant_marks_the_connection_for_reauth_and_the_sweep_skips_it(x_conn, run_sync):
+    _seed(5)
+    add_fault(platform="x", kind="revoked")
+
+    result = run_sync(x_conn)
+
+    assert result.outcome == "error"
+    x_conn.refresh_from_db()
+    assert x_conn.status == "needs_reauth"
+    [run] = runs_of(x_conn)
+    assert run.outcome == "error" and run.error_code == "auth_revoked"
+    SyncCursor.objects.filter(connection=x_conn).update(next_allowed_at=timezone.now())
+    assert schedule.cursors_due() == []
