@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from publishing import selectors
+from publishing import composer, selectors
 from publishing.models import JobEvent, MediaAsset
 from tenancy.selectors import brand_for_user
 
@@ -17,12 +17,13 @@ def post_list(request, brand_id):
     posts = list(selectors.posts_for_brand(brand=brand)[:100])
     for post in posts:
         post.derived_status = selectors.post_status_of(post)
+    controls = composer.list_controls(brand=brand, posts=posts)
     # The page shows state as of this event; the socket replays anything after it.
     last_event_id = JobEvent.objects.filter(brand=brand).aggregate(m=Max("id"))["m"] or 0
     return render(
         request,
         "publishing/post_list.html",
-        {"brand": brand, "posts": posts, "last_event_id": last_event_id},
+        {"brand": brand, "posts": posts, "last_event_id": last_event_id, **controls},
     )
 
 
