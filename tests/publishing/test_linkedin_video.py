@@ -10,11 +10,14 @@ on the live server; small parts (SANDBOX_LINKEDIN_VIDEO_PART_BYTES) make a few M
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
 import pytest
+import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from connections.providers.linkedin.oauth import VERSION_HEADERS
 from publishing import state
 from publishing.models import JobStatus, PublishJob
 from publishing.services import execution, platform_calls
@@ -236,3 +239,46 @@ def test_a_video_linkedin_cannot_process_fails_with_the_reason(brand, owner, mem
         "LinkedIn could not process the video: The video could not be transcoded"
     )
     assert not SandboxPost.objects.exists()
+
+
+def test_the_sandbox_checks_parts_and_etags_and_refuses_a_post_before_the_video_is_available(
+    sandbox, member
+):
+    api = f"{sandbox}/sandbox/linkedin/api/rest"
+    auth = {"Authorization": f"Bearer {member.access_token}", **VERSION_HEADERS}
+    data = mp4_bytes(MiB + 10)
+    request = {"owner": member.account_id, "fileSizeBytes": len(data)}
+    value = requests.post(
+        f"{api}/videos", params={"action": "initializeUpload"}, headers=auth,
+        json={"initializeUploadRequest": {**request, "uploadCaptions": False}},
+    ).json()["value"]  # fmt: skip
+    first, second = value["uploadInstructions"]
+    assert (first["firstByte"], first["lastByte"], second["lastByte"]) == (0, MiB - 1, MiB + 9)
+
+    def put(part, chunk):
+        return requests.put(part["uploadUrl"], data=chunk, headers=auth)
+
+    def finalize(etags):
+        body = {"video": value["video"], "uploadToken": value["uploadToken"]}
+        return requests.post(
+            f"{api}/videos", params={"action": "finalizeUpload"}, headers=auth,
+            json={"finalizeUploadRequest": {**body, "uploadedPartIds": etags}},
+        )  # fmt: skip
+
+    assert put(first, data[:100]).status_code == 400  # not the part's length
+    etags = [put(first, data[:MiB]).headers["ETag"]]
+    assert finalize(etags).status_code == 400  # a part is missing
+    etags.append(put(second, data[MiB:]).headers["ETag"])
+    assert finalize(etags[::-1]).status_code == 400  # not in part order
+    assert finalize(etags).status_code == 200
+
+    post = {
+        "author": member.account_id, "commentary": "Too soon?", "visibility": "PUBLIC",
+        "distribution": {"feedDistribution": "MAIN_FEED"}, "lifecycleState": "PUBLISHED",
+        "content": {"media": {"id": value["video"]}},
+    }  # fmt: skip
+    assert requests.post(f"{api}/posts", headers=auth, json=post).status_code == 422
+    video_url = f"{api}/videos/{quote(value['video'], safe='')}"
+    statuses = [requests.get(video_url, headers=auth).json()["status"] for _ in range(2)]
+    assert statuses == ["PROCESSING", "AVAILABLE"]
+    assert requests.post(f"{api}/posts", headers=auth, json=post).status_code == 201
