@@ -1,6 +1,8 @@
 """Instagram publishing (PLATFORMS.md §1.3-1.5): a container per image (children of a carousel
 first, then the CAROUSEL parent carrying the caption), polled until FINISHED, then
-`media_publish`, then the permalink read back. JPEG only; every post needs media.
+`media_publish`, then the permalink read back. JPEG images, MP4/MOV videos (a single video is
+a Reel, videos in a carousel are VIDEO children: connections/providers/instagram/video.py);
+every post needs media.
 
 Resumable and never double-posting: every container id is checkpointed the moment it is known
 (`children`, `container_id`), and the container about to be published is checkpointed *before*
@@ -26,6 +28,7 @@ from django.utils import timezone
 
 from connections.providers import base as pb
 from connections.providers.http import json_body
+from connections.providers.instagram import video
 from connections.providers.instagram.errors import TRANSIENT_SUBCODES, meaning
 
 MAX_CAROUSEL = 10
@@ -76,7 +79,12 @@ def _images(content: pb.PostContent) -> list[pb.MediaItem]:
             "Instagram: a post needs at least one image; text-only posts cannot be published",
             reason="Instagram needs an image",
         )
-    not_jpeg = [m for m in content.media if m.mime.lower() not in ("image/jpeg", "image/jpg")]
+    video.refuse_unsupported(content)
+    not_jpeg = [
+        m
+        for m in content.media
+        if not video.is_video(m) and m.mime.lower() not in ("image/jpeg", "image/jpg")
+    ]
     if not_jpeg:
         raise pb.Rejected(
             f"Instagram: only JPEG images can be published (got {not_jpeg[0].mime})",
@@ -184,8 +192,8 @@ def _wait(provider, token: pb.TokenSet, container_id: str, deadline: float) -> t
             return code, status
         if time.monotonic() + interval > deadline:
             raise pb.Transient(
-                f"Instagram: media {container_id} still processing after "
-                f"{settings.PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS} s; will check again"
+                f"Instagram: media {container_id} still processing at the attempt's deadline; "
+                "will check again"
             )
         time.sleep(interval)
 
@@ -242,9 +250,12 @@ def _children(
     for index, item in enumerate(images):
         if index < len(keep) and keep[index]:
             continue
-        child = _create(
-            provider, token, account_id, {**_image_fields(item), "is_carousel_item": "true"}
+        fields = (
+            video.child_fields(item)
+            if video.is_video(item)
+            else {**_image_fields(item), "is_carousel_item": "true"}
         )
+        child = _create(provider, token, account_id, fields)
         if index < len(children):
             children[index] = child
         else:
@@ -267,7 +278,9 @@ def _container(
     state = _usable(provider, token, parent, deadline)
     if state:
         return parent, state
-    if len(images) == 1:
+    if len(images) == 1 and video.is_video(images[0]):
+        fields = video.reel_fields(images[0], _caption(content))
+    elif len(images) == 1:
         fields = {**_image_fields(images[0]), "caption": _caption(content)}
     else:
         children = _children(provider, token, account_id, images, saved, checkpoint, deadline)
@@ -305,7 +318,7 @@ def _find_by_caption(
     provider, token, account_id: str, content: pb.PostContent, since: datetime | None
 ) -> dict[str, Any] | None:
     caption = _caption(content)
-    kind = "CAROUSEL_ALBUM" if len(content.media) > 1 else "IMAGE"
+    kind = video.listed_type(content)
     fields = "id,caption,timestamp,permalink,media_type"
     for item in _recent_media(provider, token, account_id, since=since, fields=fields):
         if item.get("caption", "") == caption and item.get("media_type", kind) == kind:
@@ -348,7 +361,7 @@ def publish(
     _images(content)  # refuse what Instagram cannot take before any call
     if saved.get("media_id"):
         return _published(provider, token, account_id, saved["media_id"])
-    deadline = time.monotonic() + settings.PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS
+    deadline = time.monotonic() + video.max_wait_seconds(content)
     pending = saved.get("publish_pending")
     if pending:
         # An earlier attempt sent media_publish and never heard back: look before sending.
