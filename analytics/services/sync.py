@@ -144,8 +144,10 @@ def sync_connection(
     except _Budget:
         result.outcome, next_allowed = "partial", timezone.now()
     except store.LeaseLost:
+        # Our lease ran out and another worker runs this connection now: it owns the cursor
+        # and writes the log row.
         log.warning("analytics_lease_lost", connection_id=connection_id)
-        return RunResult("not_claimed", result.records, result.pages)
+        result.outcome = "not_claimed"
     except pb.RateLimited as exc:
         error, result.outcome = exc, "partial"
         next_allowed = resume_at(exc.retry_at)
@@ -154,7 +156,8 @@ def sync_connection(
 
         error, result.outcome = exc, "error"
         mark_needs_reauth(connection, exc)
-        next_allowed = timezone.now() + schedule.INCREMENTAL_EVERY  # runs again once reconnected
+        # Due at once, but the sweep only takes active connections: it runs when reconnected.
+        next_allowed = timezone.now()
     except pb.ProviderError as exc:
         error, result.outcome = exc, "error"
     except Exception as exc:  # a bug: record it, free the cursor, let the task fail loudly

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from analytics.models import PostMetrics, SyncCursor
 from analytics.services import schedule
+from connections.models import PlatformConnection
 from sandbox.analytics.seed import seed_posts
 from sandbox.faults import add_fault
 from sandbox.published.models import SandboxPost
@@ -232,5 +233,7 @@ def test_a_revoked_grant_marks_the_connection_for_reauth_and_the_sweep_skips_it(
     assert x_conn.status == "needs_reauth"
     [run] = runs_of(x_conn)
     assert run.outcome == "error" and run.error_code == "auth_revoked"
-    SyncCursor.objects.filter(connection=x_conn).update(next_allowed_at=timezone.now())
     assert schedule.cursors_due() == []
+    # Reconnected: due at once.
+    PlatformConnection.objects.filter(pk=x_conn.pk).update(status="active")
+    assert schedule.cursors_due() == [x_conn.pk]
