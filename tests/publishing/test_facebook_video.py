@@ -106,6 +106,7 @@ def test_a_video_is_uploaded_once_from_its_public_url_and_published_once_process
     assert job.platform_ids["video_id"] == video.media_id
     # Upload, then two reads while Facebook processes it and the one that finds it ready.
     assert calls() == ["videos_publish", "node", "node", "node"]
+    assert calls("videos_publish")[0].path == f"/sandbox/facebook/graph/{PAGE}/videos"
     assert all(r.params == {"fields": "status,permalink_url,post_id,created_time"}
                for r in calls("node"))  # fmt: skip
 

@@ -15,7 +15,10 @@ What this relies on (Meta's pages, found with the docs search):
   `file_url` ("accessible URL of a video file"), `description`, `title`, `published`, with a
   Page token holding pages_manage_posts (the CREATE_CONTENT task).
 - https://developers.facebook.com/docs/video-api/guides/publishing: the answer is {"id"}.
-  (Uploads of bytes go to graph-video.facebook.com; a `file_url` works on the Graph host.)
+- https://developers.facebook.com/docs/graph-api/video-uploads: "videos must be published to
+  graph-video.facebook.com"; a `file_url` is fetched by Facebook (within 5 minutes; up to 1 GB
+  and 20 minutes without the resumable protocol). The upload goes to FACEBOOK_VIDEO_API_BASE
+  when that setting exists, else to the Graph API base.
 - https://developers.facebook.com/docs/graph-api/reference/video-status: `status` is a
   VideoStatus {video_status, uploading_phase, processing_phase, publishing_phase}.
 - Not checked against a primary source [mem]: `video_status` takes ready / processing /
@@ -76,6 +79,11 @@ def _description(content: pb.PostContent) -> str:
 
 def _api(provider, path: str) -> str:
     return provider.setting("API_BASE").rstrip("/") + path
+
+
+def _upload_url(provider, account_id: str) -> str:
+    base = getattr(settings, "FACEBOOK_VIDEO_API_BASE", "") or provider.setting("API_BASE")
+    return base.rstrip("/") + f"/{account_id}/videos"
 
 
 def _marker() -> str:
@@ -163,7 +171,7 @@ def _upload(
 ) -> str:  # fmt: skip
     checkpoint(video_pending_since=_marker())
     response = provider.http.request(
-        "POST", _api(provider, f"/{account_id}/videos"), bearer=token.access_token,
+        "POST", _upload_url(provider, account_id), bearer=token.access_token,
         json={"file_url": item.url, "description": description, "published": True},
     )  # fmt: skip
     video_id = str(json_body(response).get("id") or "")
