@@ -30,6 +30,8 @@ PLATFORM_URLS: dict[str, dict[str, tuple[str, str]]] = {
             "graph/oauth/access_token",
         ),
         "API_BASE": ("https://graph.facebook.com/v25.0", "graph"),
+        # Page video uploads go to the video host (the sandbox serves both under "graph").
+        "VIDEO_API_BASE": ("https://graph-video.facebook.com/v25.0", "graph"),
     },
     "instagram": {
         "AUTHORIZE_URL": ("https://www.instagram.com/oauth/authorize", "oauth/authorize"),

@@ -259,6 +259,8 @@ PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS = env.integer(
 # Videos take longer to process (Instagram video containers, Facebook Page videos): how long
 # one attempt waits for them; the next attempt polls the same saved ids. Keep it under the lease.
 PUBLISH_VIDEO_MAX_WAIT_SECONDS = env.integer("PUBLISH_VIDEO_MAX_WAIT_SECONDS", 180, minimum=1)
+# The longest single wait between two processing-status reads (caps a platform's hint).
+PUBLISH_VIDEO_POLL_MAX_SECONDS = env.integer("PUBLISH_VIDEO_POLL_MAX_SECONDS", 10, minimum=1)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -106,7 +106,7 @@ class PublishJobAdmin(ReadOnlyModelAdmin):
     actions = ("retry_jobs", "cancel_jobs")
     fields = ("post", "brand", "connection", "platform", "status", "attempts",
               "next_attempt_at", "lease_expires_at", "last_error_code", "last_error_message",
-              "platform_post_id", "live_post", "published_at", "platform_ids",
+              "platform_post_id", "live_post", "published_at", "saved_platform_ids",
               "refreshed_token", "created_at", "updated_at")  # fmt: skip
     readonly_fields = fields
 
@@ -119,6 +119,12 @@ class PublishJobAdmin(ReadOnlyModelAdmin):
         return request.user.is_staff
 
     has_cancel_permission = has_retry_permission
+
+    @admin.display(description="platform ids")
+    def saved_platform_ids(self, job: PublishJob) -> dict:
+        from publishing.selectors import shown_platform_ids
+
+        return shown_platform_ids(job.platform_ids or {})
 
     @admin.display(description="post")
     def post_excerpt(self, job: PublishJob) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -73,3 +75,21 @@ def job_get(*, brand, job_id) -> PublishJob:
 
 def media_for_brand(*, brand) -> QuerySet[MediaAsset]:
     return MediaAsset.objects.filter(brand=brand)
+
+
+_CAPABILITY_KEY = re.compile(r"url|token|secret", re.IGNORECASE)
+
+
+def shown_platform_ids(value: Any) -> Any:
+    """A job's platform ids as people may see them (API, admin): upload URLs and upload
+    tokens saved for resuming are capabilities (whoever holds one can upload into that
+    media), so their keys are dropped at any depth."""
+    if isinstance(value, dict):
+        return {
+            key: shown_platform_ids(item)
+            for key, item in value.items()
+            if not _CAPABILITY_KEY.search(str(key))
+        }
+    if isinstance(value, list):
+        return [shown_platform_ids(item) for item in value]
+    return value

@@ -136,6 +136,15 @@ class EventOutput(serializers.ModelSerializer):
 class JobDetail(JobSummary):
     attempts_log = AttemptOutput(source="attempt_rows", many=True, read_only=True)
     events = EventOutput(many=True, read_only=True)
+    platform_ids = serializers.SerializerMethodField(
+        help_text="Intermediate platform ids (containers, uploads, thread parts); upload URLs "
+        "and tokens are never shown."
+    )
+
+    def get_platform_ids(self, job) -> dict:
+        from publishing.selectors import shown_platform_ids
+
+        return shown_platform_ids(job.platform_ids or {})
 
     class Meta(JobSummary.Meta):
         fields = JobSummary.Meta.fields + ["platform_ids", "attempts_log", "events"]

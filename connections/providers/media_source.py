@@ -17,7 +17,6 @@ from typing import IO
 import requests
 from django.conf import settings
 
-from config import env
 from connections.providers import base as pb
 from connections.providers.http import session_for
 
@@ -27,12 +26,8 @@ _READ = 64 * 1024
 
 def poll_max_seconds() -> float:
     """The longest single wait between processing-status reads (a platform's check_after_secs
-    is capped to it): PUBLISH_VIDEO_POLL_MAX_SECONDS, from the environment unless settings
-    define it (tests make it tiny)."""
-    configured = getattr(settings, "PUBLISH_VIDEO_POLL_MAX_SECONDS", None)
-    if configured is not None:
-        return float(configured)
-    return float(env.integer("PUBLISH_VIDEO_POLL_MAX_SECONDS", 10, minimum=1))
+    is capped to it): settings.PUBLISH_VIDEO_POLL_MAX_SECONDS."""
+    return float(settings.PUBLISH_VIDEO_POLL_MAX_SECONDS)
 
 
 def max_wait_seconds() -> float:

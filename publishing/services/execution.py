@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Func, JSONField, Value
+from django.db.models import Case, F, Func, JSONField, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -91,8 +91,14 @@ def _checkpoint(job_id: int) -> Callable[..., None]:
     killed a moment later leaves them for the reconcile / resume that follows."""
 
     def save(**ids: Any) -> None:
+        # Progress renews the lease: a long upload that keeps checkpointing is alive, and the
+        # reaper must not hand its job to a second worker.
+        lease = timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
         PublishJob.objects.filter(pk=job_id).update(
             platform_ids=_JsonMerge(F("platform_ids"), Value(ids, output_field=JSONField())),
+            lease_expires_at=Case(
+                When(status=S.PUBLISHING, then=Value(lease)), default=F("lease_expires_at")
+            ),
             updated_at=Now(),
         )
 
