@@ -85,9 +85,12 @@ class _Composer:
 
     def __init__(self, request, brand, post: Post | None):
         self.request, self.brand, self.post = request, brand, post
-        self.connections = list(
-            connections_for_brand(brand=brand).exclude(status=ConnectionStatus.REVOKED)
-        )
+        if post is None:
+            self.connections = list(
+                connections_for_brand(brand=brand).exclude(status=ConnectionStatus.REVOKED)
+            )
+        else:  # a post's targets are fixed: show just those
+            self.connections = [job.connection for job in post.jobs.all()]
         self.report: dict | None = None
 
     def form(self, data=None) -> PostForm:

@@ -38,7 +38,7 @@
   function overrides() {
     var found = {};
     form.querySelectorAll("textarea[data-platform]").forEach(function (box) {
-      if (box.value.trim()) found[box.dataset.platform] = box.value;
+      if (box.value.trim()) found[box.dataset.platform] = box.value.trim();
     });
     return found;
   }
@@ -60,8 +60,9 @@
 
   function payload(only, autofix) {
     var link = form.querySelector("input[name=link]").value.trim();
+    // Trimmed as the form and the API store it, so the count is that of what goes out.
     return {
-      text: text.value,
+      text: text.value.trim(),
       platforms: only || platforms(),
       media: media(),
       link: /^https?:\/\/\S+\.\S+/.test(link) ? link : null,

@@ -91,6 +91,7 @@ def test_scheduling_reads_the_local_time_in_the_brands_timezone(
     assert (job.status, job.next_attempt_at) == (S.SCHEDULED, expected)
     listed = client.get(response["Location"])
     assert f"scheduled for {day} 09:00 (Europe/Paris)" in " ".join(_messages(listed))
+    assert f"<td>{day} 09:00</td>" in listed.content.decode()  # the list is on Paris time too
     # and the edit page shows it back on the brand's clock
     page = client.get(_edit(post)).content.decode()
     assert f'value="{day}T09:00"' in page
