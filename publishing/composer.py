@@ -92,6 +92,7 @@ class _Composer:
         else:  # a post's targets are fixed: show just those
             self.connections = [job.connection for job in post.jobs.all()]
         self.report: dict | None = None
+        self.saved_changes = False  # an edit stored before the schedule/publish was refused
 
     def form(self, data=None) -> PostForm:
         fixed = [job.connection_id for job in self.post.jobs.all()] if self.post else None
@@ -303,6 +304,7 @@ def _submit(composer: _Composer, form: PostForm, action: str) -> HttpResponse:
             changes = _changes(post, form.content())
             if changes:
                 post_services.post_update(post=post, actor=actor, request=request, **changes)
+                composer.saved_changes = action != "save"
             if scheduled_at is not None:
                 post_services.post_schedule(
                     post=post, scheduled_at=scheduled_at, actor=actor, request=request
@@ -355,6 +357,8 @@ def _refused(composer: _Composer, form: PostForm, error: PublishingError) -> Htt
     if post is not None and form.fixed_targets is None:
         messages.info(request, f"Saved as draft #{post.pk}; it was not sent.")
         form = _rebound(composer, form)
+    elif composer.saved_changes:
+        messages.info(request, f"Your changes to post #{post.pk} are saved; it was not sent.")
     validation = (error.details or {}).get("validation")
     if validation:
         composer.report = validation

@@ -336,6 +336,20 @@ def test_editing_changes_only_what_changed_and_a_queued_post_cannot_be_edited(
     assert refused.status_code == 302 and Post.objects.get(pk=post.pk).text == "After"
 
 
+def test_an_edit_whose_publish_is_refused_keeps_the_changes_and_says_so(
+    client, editor, brand, make_post, x_connection
+):
+    post = make_post(text="Short")
+    _login(client, editor)
+
+    response = client.post(_edit(post), _form(x_connection, "publish", text=OVER_X))
+
+    assert response.status_code == 422
+    assert f"Your changes to post #{post.pk} are saved; it was not sent." in _messages(response)
+    assert Post.objects.get(pk=post.pk).text == OVER_X.strip()
+    assert set(post.jobs.values_list("status", flat=True)) == {S.DRAFT}
+
+
 # --- who may do what -------------------------------------------------------------------------
 
 
