@@ -15,7 +15,8 @@ class InstagramProvider(BaseProvider):
     name = "Instagram"
     pkce = False
     scopes = oauth.SCOPES
-    required_scopes = oauth.SCOPES
+    # Insights are optional: without them analytics records those metrics as unavailable.
+    required_scopes = ("instagram_business_basic", "instagram_business_content_publish")
     scope_reasons = oauth.SCOPE_REASONS
     # 60-day tokens: refresh a week ahead (they must be 24 h old, which they are by then).
     refresh_window = timedelta(days=7)

@@ -18,10 +18,15 @@ if TYPE_CHECKING:
 
 # The instagram_business_* scopes; the old business_* names died 2025-01-27 and the Basic
 # Display user_profile/user_media scopes with the Basic Display API.
-SCOPES = ("instagram_business_basic", "instagram_business_content_publish")
+SCOPES = (
+    "instagram_business_basic",
+    "instagram_business_content_publish",
+    "instagram_business_manage_insights",
+)
 SCOPE_REASONS = {
     "instagram_business_basic": "show which professional account is connected",
-    "instagram_business_content_publish": "publish photos and carousels",
+    "instagram_business_content_publish": "publish photos, carousels and reels",
+    "instagram_business_manage_insights": "show how your posts did (views, reach, saves)",
 }
 
 
