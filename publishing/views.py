@@ -17,6 +17,7 @@ def post_list(request, brand_id):
     posts = list(selectors.posts_for_brand(brand=brand)[:100])
     for post in posts:
         post.derived_status = selectors.post_status_of(post)
+    _attach_engagement(brand, posts)
     controls = composer.list_controls(brand=brand, posts=posts)
     # The page shows state as of this event; the socket replays anything after it.
     last_event_id = JobEvent.objects.filter(brand=brand).aggregate(m=Max("id"))["m"] or 0
@@ -25,6 +26,34 @@ def post_list(request, brand_id):
         "publishing/post_list.html",
         {"brand": brand, "posts": posts, "last_event_id": last_event_id, **controls},
     )
+
+
+METRIC_LABELS = (
+    ("views", "views"), ("reach", "reach"), ("likes", "likes"), ("comments", "comments"),
+    ("shares", "shares"), ("saves", "saves"), ("clicks", "clicks"),
+    ("video_views", "video views"),
+)  # fmt: skip
+
+
+def _attach_engagement(brand, posts) -> None:
+    """Each published job gets its latest synced metrics (only those the platform reports:
+    NULL is "not reported", never shown as 0) and the comments/mentions webhooks brought."""
+    from analytics.selectors import latest_for_jobs
+    from webhooks.selectors import activity_counts
+
+    jobs = [job for post in posts for job in post.jobs.all()]
+    ids = [job.pk for job in jobs if job.platform_post_id]
+    metrics = latest_for_jobs(brand=brand, job_ids=ids) if ids else {}
+    activity = activity_counts(brand=brand, job_ids=ids) if ids else {}
+    for job in jobs:
+        row = metrics.get(job.pk)
+        job.metric_pairs = [
+            (label, getattr(row, field))
+            for field, label in METRIC_LABELS
+            if row is not None and getattr(row, field) is not None
+        ]
+        job.metrics_at = row.fetched_at if row is not None else None
+        job.webhook_activity = activity.get(job.pk, {})
 
 
 @require_GET

@@ -36,3 +36,34 @@ def test_the_brand_page_links_to_the_posts_page(client, viewer, brand):
     response = client.get(f"/brands/{brand.pk}/")
 
     assert f"/brands/{brand.pk}/posts/" in response.content.decode()
+
+
+def test_a_published_job_shows_its_synced_metrics_comments_and_deletion(
+    client, viewer, make_post, brand
+):
+    from django.utils import timezone
+
+    from analytics.models import PostMetrics
+    from publishing.models import PublishJob
+    from webhooks.models import ActivityKind, PostActivity
+
+    job = make_post(text="Went out").jobs.get()
+    PublishJob.objects.filter(pk=job.pk).update(
+        status="published", platform_post_id="555", platform_deleted_at=timezone.now()
+    )
+    PostMetrics.objects.create(
+        brand=brand, connection=job.connection, platform="x", platform_post_id="555",
+        publish_job=job, views=1200, likes=30, comments=None, fetched_at=timezone.now(),
+    )  # fmt: skip
+    PostActivity.objects.create(
+        brand=brand, connection=job.connection, job=job, platform="x",
+        kind=ActivityKind.COMMENT, item_id="c1", parent_id="555",
+    )  # fmt: skip
+    _login(client, viewer)
+
+    body = client.get(f"/brands/{brand.pk}/posts/").content.decode()
+
+    metrics = body.split('class="job-metrics')[1].split("</span>")[0]
+    assert metrics.endswith("1200 views · 30 likes")  # comments not reported: not shown as 0
+    assert "1 comment via webhooks" in body
+    assert "deleted on the platform" in body
