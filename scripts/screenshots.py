@@ -1,5 +1,5 @@
-"""Capture the dashboard, the connection wizard and the posts page of a running demo
-(`make run`) into docs/screenshots/, with Debian's Chromium through Playwright.
+"""Capture the dashboard, the connection wizard, the posts page and the composer of a running
+demo (`make run`) into docs/screenshots/, with Debian's Chromium through Playwright.
 
     make screenshots                      # demo at http://127.0.0.1:8000
     BASE_URL=http://host:8000 make screenshots
@@ -41,6 +41,7 @@ def main() -> int:
             "dashboard.png": f"/admin/dashboard/?brand={brand_id}",
             "connections.png": f"/brands/{brand_id}/connections/",
             "posts.png": f"/brands/{brand_id}/posts/",
+            "composer.png": f"/brands/{brand_id}/posts/new/",
         }
         for name, path in shots.items():
             response = page.goto(base + path)
