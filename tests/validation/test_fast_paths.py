@@ -28,6 +28,7 @@ PIECES = [
     "LIMITED  edition", "ſale", "İnvest", "risk-free", "f4ggot", "b-i-t-c-h", "a$$hole",
     "ＦＵＣＫ", "＃tag", "＠name", "ｆｕｃｋ", "Ⓕuck", "\u00a0", "\u2003", "\n", "café", "e\u0301",
     "👍🏽", "中文", "order #4111111111111111", "Order no. 12345678", "ORDER", "ſerial 1234567",
+    "5|*7", "$1**++s", "(5||*7)", "ſhit", "\u212aike", "£12.34", "12/03/2025!", "#123456789",
 ]  # fmt: skip
 ALPHABET = list("abcfhiklstuz015$@#*.!|+-_/:() \u00a0\t") + ["é", "ſ", "K", "İ", "ı", "＃", "＠"]
 

@@ -93,7 +93,8 @@ def _token_info(token: str) -> TokenInfo:
     urls = ()
     if ("." in token or ":" in token) and _URL_HINT.search(token):
         urls = tuple((e.start, e.text) for e in _scan_urls(token))
-    return TokenInfo(wordlist.token_hits(token), urls, tuple(RUN_RE.findall(token.lower())))
+    lower = token.lower()
+    return TokenInfo(wordlist.token_hits(token, lower), urls, tuple(RUN_RE.findall(lower)))
 
 
 class TokenScan(NamedTuple):

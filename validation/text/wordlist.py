@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from validation.policy import ASCII_ALIASES
+
 # Hate slurs: never publishable.
 SLURS = ("nigger", "nigga", "faggot", "kike", "spic", "tranny", "wetback", "raghead")
 # Profanity and insults: a brand admin decides.
@@ -51,20 +53,46 @@ def _compile(alternation: str) -> re.Pattern:
 
 SLUR_RE = _compile(_alternation(SLURS))
 PROFANE_RE = _compile(_alternation(PROFANE))
-# Either list: a pattern matches somewhere only if this one does (one call instead of two for
-# the great majority of tokens, which match neither).
-_EITHER_RE = _compile(_alternation(SLURS) + "|" + _alternation(PROFANE))
+
+# Cheap exact pre-checks, so that a token never seen before (most are numbers: prices, dates,
+# order numbers) rarely runs the two patterns above.
+# 1. Either list, without IGNORECASE, over token.lower() (`re` runs it faster): the same
+#    matches at the same places for a token without ASCII_ALIASES (the only non-ASCII
+#    characters IGNORECASE folds to ASCII letters; İ is also the only character whose lower
+#    case is longer), because the patterns are ASCII and lower() keeps word characters word
+#    characters and the rest not.
+_EITHER_LOWER_RE = re.compile(
+    f"{_EDGE_BEFORE}(?:{_alternation(SLURS)}|{_alternation(PROFANE)}){_SUFFIX}{_EDGE_AFTER}"
+)
+_ALIAS_RE = re.compile(f"[{ASCII_ALIASES}]")
+# 2. A token without letters (what `[a-z]` matches case-insensitively) can only spell a word
+#    whose every letter has a symbol or digit in its class, without a suffix: "5|*7".
+_LETTER_RE = re.compile("[a-z]", re.IGNORECASE)
+
+
+def _symbols_only(word: str) -> str | None:
+    classes = ["".join(c for c in _LEET.get(ch, ch) if not c.isalpha()) for ch in word]
+    return "".join(f"[{re.escape(c)}]+" for c in classes) if all(classes) else None
+
+
+_SYMBOL_SPELLINGS = [p for w in SLURS + PROFANE if (p := _symbols_only(w)) is not None]
+_SYMBOLS_ONLY_RE = re.compile("|".join(_SYMBOL_SPELLINGS) or "(?!)")
 
 Hit = tuple[bool, int, int, str]  # (is_slur, start, end, matched text)
 
 
-def token_hits(token: str) -> tuple[Hit, ...]:
+def token_hits(token: str, lower: str | None = None) -> tuple[Hit, ...]:
     """Word-list hits in one whitespace-free token (slurs first), offsets within the token.
 
     Every hit is a whole run of the characters the patterns use, so it lies inside one token,
     and the look-arounds treat whitespace and the ends of a string alike: scanning token by
-    token finds exactly what one scan of the whole text finds."""
-    if _EITHER_RE.search(token) is None:
+    token finds exactly what one scan of the whole text finds. `lower` is token.lower()."""
+    if _LETTER_RE.search(token) is None:
+        if _SYMBOLS_ONLY_RE.search(token) is None:
+            return ()
+    elif (token.isascii() or not _ALIAS_RE.search(token)) and _EITHER_LOWER_RE.search(
+        token.lower() if lower is None else lower
+    ) is None:
         return ()
     return tuple(
         (slur, m.start(), m.end(), m.group())
