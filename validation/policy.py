@@ -72,18 +72,34 @@ def _runs(text: str) -> frozenset[str]:
     return frozenset(RUN_RE.findall(text.lower()))
 
 
-def _needs(spellings: list[str]) -> tuple[frozenset[str], ...] | None:
+class Needs:
+    """The runs each spelling of a list needs, indexed by one run of each (its longest)."""
+
+    def __init__(self, needs: tuple[frozenset[str], ...]):
+        self.all = needs
+        self.by_run: dict[str, list[frozenset[str]]] = {}
+        for need in needs:
+            self.by_run.setdefault(max(sorted(need), key=len), []).append(need)
+
+    def met_by(self, words: frozenset[str]) -> bool:
+        """Whether some spelling finds all its runs among `words` (few: the text's runs that
+        any spelling of the policy needs)."""
+        by_run = self.by_run
+        return any(need <= words for run in words for need in by_run.get(run, ()))
+
+
+def _needs(spellings: list[str]) -> Needs | None:
     """Each spelling's runs, or None (never pre-filter) when one is not ASCII or has no run
     of two word characters to look for."""
     if not all(p.isascii() for p in spellings):
         return None
     needs = tuple(dict.fromkeys(_runs(p) for p in spellings))
-    return None if any(not n for n in needs) else needs
+    return None if any(not n for n in needs) else Needs(needs)
 
 
-def possible(needs: tuple[frozenset[str], ...] | None, words: frozenset[str] | None) -> bool:
+def possible(needs: Needs | None, words: frozenset[str] | None) -> bool:
     """False only when no spelling can match a text whose pre-filter words are `words`."""
-    return needs is None or words is None or any(n <= words for n in needs)
+    return needs is None or words is None or (bool(words) and needs.met_by(words))
 
 
 def _quick(alternation: str, phrases) -> re.Pattern | None:
@@ -186,7 +202,7 @@ class Policy:
                     self.review_matcher.needs,
                     competitor_needs,
                 )
-                for need in needs or ()
+                for need in (needs.all if needs else ())
             )
         )
         object.__setattr__(self, "word_vocab", vocab)

@@ -133,14 +133,18 @@ class _ContentChecks:
         self.scores: dict[str, float] = {}
         self.done: dict[str, tuple[Finding, ...]] = {}
         self._analysed: dict[str, Analysed] = {}
-        self._media: dict[tuple, tuple[Finding, ...]] = {}
+        self._media: dict[tuple[MediaSpec, ...], dict[str, tuple[Finding, ...]]] = {}
+        # The platform limits as of this call (limits_for reads a setting each time).
+        self.limits = {slug: limits_for(slug) for slug in PLATFORM_SLUGS}
 
     def media_findings(self, slug: str, view: PostView, limits, policy: Policy):
         """MEDIA_CHECKS' findings, once per platform and distinct set of attachments."""
-        key = (slug, view.media)
-        found = self._media.get(key)
+        per_slug = self._media.get(view.media)
+        if per_slug is None:
+            per_slug = self._media[view.media] = {}
+        found = per_slug.get(slug)
         if found is None:
-            found = self._media[key] = tuple(
+            found = per_slug[slug] = tuple(
                 f for check in MEDIA_CHECKS for f in check(view, limits, policy)
             )
         return found
@@ -160,7 +164,8 @@ class _ContentChecks:
 
     def findings(self, analysed: Analysed) -> tuple[Finding, ...]:
         key = analysed.text
-        if key not in self.done:
+        found = self.done.get(key)
+        if found is None:
             if key not in self.scores:
                 self.prescore([analysed])
             post = PostView(analysed)
@@ -168,22 +173,19 @@ class _ContentChecks:
             found += pii(post, self.policy)
             for check in brand_checks.BRAND_CHECKS:
                 found += check(post, self.policy)
-            self.done[key] = tuple(found)
-        return self.done[key]
+            found = self.done[key] = tuple(found)
+        return found
 
 
-def _check_platform(
-    slug: str, analysed: Analysed, post: PostInput, policy: Policy, content, now: datetime
-) -> list[Finding]:
-    limits = limits_for(slug)
-    view = PostView(analysed, tuple(post.media), post.link, post.scheduled_at, now)
+def _check_platform(slug: str, view: PostView, limits, policy: Policy, content) -> list[Finding]:
+    """The platform's own checks (PLATFORM_CHECKS, in order) for one view of a post."""
     found = []
     for check in _TEXT_CHECKS_BEFORE:
         found += check(view, limits, policy)
     found += content.media_findings(slug, view, limits, policy)
     for check in _CHECKS_AFTER:
         found += check(view, limits, policy)
-    return found + list(content.findings(analysed))
+    return found
 
 
 # PLATFORM_CHECKS in their order, with the media checks (contiguous) run as one shared group.
@@ -194,8 +196,12 @@ if (*_TEXT_CHECKS_BEFORE, *MEDIA_CHECKS, *_CHECKS_AFTER) != PLATFORM_CHECKS:
     raise ImportError("validation.services expects MEDIA_CHECKS contiguous in PLATFORM_CHECKS")
 
 
-def _validate_platform(slug, post: PostInput, policy: Policy, content, now) -> PlatformReport:
-    limits = limits_for(slug)
+def _validate_platform(
+    slug, post: PostInput, policy: Policy, content: _ContentChecks, now, views: dict
+) -> tuple[PlatformReport, tuple[Sequence[Finding], ...]]:
+    """One platform's report, and its findings in the chunks they were assembled from (the
+    content chunk is the same object for every platform that sees the same text)."""
+    limits = content.limits[slug]
     raw = (post.text_overrides or {}).get(slug, post.text)
     analysed = content.analysed(raw)
     fixes: tuple[fixing.Fix, ...] = ()
@@ -210,33 +216,47 @@ def _validate_platform(slug, post: PostInput, policy: Policy, content, now) -> P
             analysed = content.analysed(result.text)
     elif threaded and platform_length(analysed, weighted=True) > limits.max_length:
         parts = fixing.split_thread(analysed.text, limits)
-    findings = _check_platform(slug, analysed, post, policy, content, now)
+    # One view per text of the post: only the limits differ between platforms.
+    view = views.get(analysed.text)
+    if view is None:
+        view = views[analysed.text] = PostView(
+            analysed, tuple(post.media), post.link, post.scheduled_at, now
+        )
+    chunks: tuple[Sequence[Finding], ...] = (
+        _check_platform(slug, view, limits, policy, content),
+        content.findings(analysed),
+    )
     if threaded and parts is not None:
         # Over-long X text with the thread option is published as these parts: each must fit.
-        findings = [f for f in findings if f.rule != Rule.TEXT_LENGTH]
-        findings += [
-            Finding(
-                Rule.TEXT_LENGTH,
-                Severity.WARNING,
-                "text",
-                f"Too long for one post; it will be published as a thread of {len(parts)}.",
-            )
-        ]
+        chunks = (
+            [f for f in chunks[0] if f.rule != Rule.TEXT_LENGTH],
+            chunks[1],
+            [
+                Finding(
+                    Rule.TEXT_LENGTH,
+                    Severity.WARNING,
+                    "text",
+                    f"Too long for one post; it will be published as a thread of {len(parts)}.",
+                )
+            ],
+        )
+    findings = tuple(f for chunk in chunks for f in chunk)
     unfixable = ()
     if post.autofix:
         unfixable = tuple(
             dict.fromkeys(str(f.rule) for f in findings if f.severity == Severity.ERROR)
         )
-    return PlatformReport(
+    report = PlatformReport(
         platform=slug,
         length=platform_length(analysed, weighted=limits.weighted),
         max_length=limits.max_length,
-        findings=tuple(findings),
+        findings=findings,
         fixed_text=fixed_text,
         fixes=fixes,
         parts=parts,
         unfixable=unfixable,
     )
+    return report, chunks
 
 
 def _check_platforms(platforms: Sequence[str]) -> None:
@@ -249,11 +269,18 @@ def _check_platforms(platforms: Sequence[str]) -> None:
 
 def _report(post: PostInput, policy: Policy, content: _ContentChecks, now) -> ValidationReport:
     _check_platforms(post.platforms)
-    reports = {
-        slug: _validate_platform(slug, post, policy, content, now)
-        for slug in dict.fromkeys(post.platforms)
-    }
-    union = dict.fromkeys(f for r in reports.values() for f in r.findings)
+    reports = {}
+    union: dict[Finding, None] = {}  # every finding once, in order of first appearance
+    merged: dict[int, Sequence[Finding]] = {}  # chunks in union by id (kept alive here)
+    views: dict[str, PostView] = {}
+    for slug in dict.fromkeys(post.platforms):
+        reports[slug], chunks = _validate_platform(slug, post, policy, content, now, views)
+        for chunk in chunks:
+            # A chunk already merged (the shared content findings) adds nothing new.
+            if id(chunk) not in merged:
+                merged[id(chunk)] = chunk
+                for finding in chunk:
+                    union[finding] = None
     return ValidationReport(
         findings=tuple(union), platforms=reports, policy_version=policy.version_key
     )
