@@ -174,18 +174,9 @@ def test_a_job_turns_published_on_the_open_posts_page_without_a_reload(
     ]
 
 
-@pytest.mark.xfail(
-    condition=bool(os.environ.get("REDIS_URL")),
-    strict=True,
-    reason=(
-        "redis-py 8 gives connections a 5 s socket timeout, no longer than channels_redis's "
-        "5 s blocking receive, so an idle consumer dies with 'Timeout reading from redis' and "
-        "the page reconnects every few seconds (django/channels_redis#422). Fixed by giving "
-        "the channel layer's host a socket_timeout above 5 s in config/settings.py; then "
-        "remove this marker."
-    ),
-)
 def test_the_pages_socket_stays_open_while_nothing_happens(asgi_server, page, brand, owner):
+    """An idle consumer must outlive the channel layer's 5 s blocking receive (redis-py's
+    socket timeout used to equal it: channels_redis#422; see CHANNEL_LAYERS in settings)."""
     sockets: list = []
     page.on("websocket", lambda socket: sockets.append(socket))
     _open_posts_page(page, asgi_server, brand, owner)
