@@ -131,9 +131,17 @@ def _published_fields(result: pb.PublishResult) -> dict[str, Any]:
     }
 
 
-def _record_published(job_id: int, result: pb.PublishResult) -> None:
+def _mine(job: PublishJob) -> dict[str, Any]:
+    """Guard for the worker's own transitions out of `publishing`: only while the job is still
+    on the attempt this worker claimed. A worker that stalled past its lease (the reaper
+    reconciled the job and another worker claimed it again) must not move the new attempt."""
+    return {"extra_where": {"attempts": job.attempts}}
+
+
+def _record_published(job: PublishJob, result: pb.PublishResult) -> None:
+    job_id = job.pk
     fields = _published_fields(result)
-    if state.try_transition(job_id, expected=S.PUBLISHING, to=S.PUBLISHED, **fields):
+    if state.try_transition(job_id, expected=S.PUBLISHING, to=S.PUBLISHED, **_mine(job), **fields):
         return
     # Our lease ran out and the reaper moved the job to reconciling while we were still
     # talking to the platform: we know the answer, so settle it now.
@@ -151,13 +159,13 @@ def _retry_or_fail(job: PublishJob, error: pb.ProviderError, not_before: datetim
     now = timezone.now()
     if job.attempts >= settings.PUBLISH_MAX_ATTEMPTS and not isinstance(error, pb.RateLimited):
         state.try_transition(
-            job.pk, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+            job.pk, expected=S.PUBLISHING, **_mine(job), to=S.FAILED, lease_expires_at=None,
             **_error_fields(error),
         )  # fmt: skip
         return
     when = backoff.next_attempt_at(now=now, attempt=job.attempts, not_before=not_before)
     state.try_transition(
-        job.pk, expected=S.PUBLISHING, to=S.RETRYING, lease_expires_at=None,
+        job.pk, expected=S.PUBLISHING, **_mine(job), to=S.RETRYING, lease_expires_at=None,
         next_attempt_at=when, **_error_fields(error),
     )  # fmt: skip
 
@@ -172,7 +180,7 @@ def job_execute(job_id: int) -> str:
     if blocked is not None:
         # Another job of this account hit the rate limit: wait for its reset without a call.
         state.try_transition(
-            job_id, expected=S.PUBLISHING, to=S.RETRYING, lease_expires_at=None,
+            job_id, expected=S.PUBLISHING, **_mine(job), to=S.RETRYING, lease_expires_at=None,
             next_attempt_at=blocked, last_error_code="rate_limited",
             last_error_message="Waiting for the account's rate-limit reset.",
         )  # fmt: skip
@@ -186,7 +194,7 @@ def job_execute(job_id: int) -> str:
         if refused is not None:
             code, message = refused
             state.try_transition(
-                job_id, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+                job_id, expected=S.PUBLISHING, **_mine(job), to=S.FAILED, lease_expires_at=None,
                 last_error_code=code, last_error_message=message,
             )  # fmt: skip
             return code
@@ -211,7 +219,7 @@ def job_execute(job_id: int) -> str:
     except pb.Rejected as error:
         _attempt_finish(attempt, "rejected", started, error)
         state.try_transition(
-            job_id, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+            job_id, expected=S.PUBLISHING, **_mine(job), to=S.FAILED, lease_expires_at=None,
             **_error_fields(error),
         )  # fmt: skip
         return "failed"
@@ -225,12 +233,12 @@ def job_execute(job_id: int) -> str:
         if not isinstance(error, pb.ProviderError):
             logger.exception("publish of job %s raised", job_id)
         state.try_transition(
-            job_id, expected=S.PUBLISHING, to=S.RECONCILING, lease_expires_at=None,
+            job_id, expected=S.PUBLISHING, **_mine(job), to=S.RECONCILING, lease_expires_at=None,
             next_attempt_at=timezone.now(), **_error_fields(error),
         )  # fmt: skip
         return "reconciling"
     _attempt_finish(attempt, "published", started)
-    _record_published(job_id, result)
+    _record_published(job, result)
     return "published"
 
 
@@ -242,7 +250,7 @@ def _handle_duplicate(
     if error.existing_id:
         _attempt_finish(attempt, "published", started, error)
         found = platform_calls.result_for_existing(job, error.existing_id)
-        _record_published(job.pk, found)
+        _record_published(job, found)
         return "published"
     found = None
     if job.attempts > 1:
@@ -254,11 +262,11 @@ def _handle_duplicate(
             logger.warning("lookup after duplicate failed for job %s", job.pk)
     if found is not None:
         _attempt_finish(attempt, "published", started, error)
-        _record_published(job.pk, found)
+        _record_published(job, found)
         return "published"
     _attempt_finish(attempt, "rejected", started, error)
     state.try_transition(
-        job.pk, expected=S.PUBLISHING, to=S.FAILED, lease_expires_at=None,
+        job.pk, expected=S.PUBLISHING, **_mine(job), to=S.FAILED, lease_expires_at=None,
         **_error_fields(error),
     )  # fmt: skip
     return "failed"

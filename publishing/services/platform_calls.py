@@ -151,6 +151,8 @@ def pause_for_reconnect(
     state.try_transition(
         job.pk,
         expected=expected,
+        # Only the attempt that met the revoked grant (see execution._mine).
+        extra_where={"attempts": job.attempts},
         to=S.PAUSED,
         lease_expires_at=None,
         next_attempt_at=None,
