@@ -7,6 +7,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
+import regex as uregex
 from profanity_check import profanity_check as shipped
 
 from validation.checks import language
@@ -14,8 +15,9 @@ from validation.checks.brand import competitor_mention
 from validation.checks.language import offensive_words
 from validation.checks.pii import _REFERENCE_WORDS, _cannot_hold_a_valid_number, _is_reference
 from validation.policy import ASCII_ALIASES, Policy, Term, squash
-from validation.text import entities, wordlist
+from validation.text import entities, length, wordlist
 from validation.text.entities import Analysed, find_urls
+from validation.text.length import EMOJI_RE
 from validation.toxicity import BATCH_THRESHOLD, toxicity_scores
 from validation.types import PostView
 
@@ -137,6 +139,24 @@ def test_lower_keeps_word_characters_apart_from_the_rest_over_all_of_unicode():
             assert ch in ASCII_ALIASES or re.fullmatch(r"\w", lowered), hex(code)
         else:
             assert not word.search(lowered), hex(code)
+
+
+def test_case_folding_never_makes_or_removes_whitespace_over_all_of_unicode():
+    """What Analysed.squashed relies on to fold the text after splitting it."""
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        folded = ch.casefold()
+        if ch.isspace():
+            assert folded == ch, hex(code)
+        else:
+            assert not any(c.isspace() for c in folded), hex(code)
+
+
+def test_squashed_text_equals_squash():
+    for text in CORPUS + GREEK + ["Straße  ẞ\u00a0ﬁ İ", " Ad. ", "ad!  "]:
+        assert Analysed(text).squashed == squash(text), text
 
 
 PHRASE_SETS = [
@@ -261,3 +281,47 @@ def test_the_phone_pre_check_only_rules_out_windows_the_matcher_finds_nothing_in
     assert ruled_out["US"] > 50 and not ruled_out.get("SM") and not ruled_out.get("AR")
     for window in (" 20200226-9 ", " 12/03/2025!"):  # the bench's costly non-phones
         assert _cannot_hold_a_valid_number(window, "US")
+
+
+def _scanned_weight(segment):
+    """X weight of a URL-free segment by one emoji scan of all of it (the original)."""
+    weight, rest, pos = 0, [], 0
+    for match in EMOJI_RE.finditer(segment):
+        rest.append(segment[pos : match.start()])
+        weight += 2
+        pos = match.end()
+    rest.append(segment[pos:])
+    joined = "".join(rest)
+    return weight + len(joined) + len(length._HEAVY.findall(joined))
+
+
+def test_every_emoji_has_a_heavy_code_point_first_or_second():
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for prop in (r"\p{Emoji_Presentation}", r"\p{RI}", r"\p{EMod}"):
+        light = [c for c in uregex.findall(prop, everything) if not length._HEAVY.match(c)]
+        assert light == [], prop
+    assert all(length._HEAVY.match(c) for c in "\ufe0f\u20e3\U0001f3f4")
+
+
+def test_x_weight_skips_to_the_first_heavy_code_point_exactly():
+    rng = random.Random(5)
+    pieces = [
+        "a",
+        "é",
+        "©",
+        "©\ufe0f",
+        "1\ufe0f\u20e3",
+        "#\u20e3",
+        "👍🏽",
+        "🇬🇧",
+        "中",
+        "\u2026",
+        " ",
+    ]
+    pieces += [
+        "👩\u200d🍳",
+        "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    ]
+    for _ in range(3000):
+        segment = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert length._plain_weight(segment) == _scanned_weight(segment), segment

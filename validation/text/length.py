@@ -47,10 +47,16 @@ EMOJI_RE = regex.compile(
 def _plain_weight(segment: str) -> int:
     if segment.isascii():
         return len(segment)
-    weight = 0
+    # Every emoji match has a heavy code point as its first or second character (the base
+    # or U+FE0F, U+20E3, a modifier; tested over all of Unicode), so text before the first
+    # heavy code point less one holds no emoji and weighs its length.
+    heavy = _HEAVY.search(segment)
+    if heavy is None:
+        return len(segment)
+    pos = max(0, heavy.start() - 1)
+    weight = pos
     rest_parts = []
-    pos = 0
-    for match in EMOJI_RE.finditer(segment):
+    for match in EMOJI_RE.finditer(segment, pos):
         rest_parts.append(segment[pos : match.start()])
         weight += X_EMOJI_WEIGHT
         pos = match.end()
