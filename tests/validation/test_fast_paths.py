@@ -11,6 +11,7 @@ import regex as uregex
 from profanity_check import profanity_check as shipped
 
 from validation.checks import language
+from validation.checks import pii as pii_checks
 from validation.checks.brand import competitor_mention
 from validation.checks.language import offensive_words
 from validation.checks.pii import _REFERENCE_WORDS, _cannot_hold_a_valid_number, _is_reference
@@ -325,3 +326,31 @@ def test_x_weight_skips_to_the_first_heavy_code_point_exactly():
     for _ in range(3000):
         segment = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert length._plain_weight(segment) == _scanned_weight(segment), segment
+
+
+PII_PIECES = [
+    "+44 (20) 7946 0958", "(415) 555-0133", "+(1)2345678", "A+1234567", "x(1234567)", "1.2345678",
+    "123-45-6789", "123 45 6789", "123-45 6789", "GB82 WEST 1234 5698 7654 32",
+    "DE89370400440532013000",
+    "AA1234567890123", "1Z999AA10123456784", "20200226-9", "12/03/2025", "4111 1111 1111 1111",
+    "jo.doe@example.org", "@acme_help", "a@b.co", "x@@y.com", "@GlobexTea.", "me@localhost",
+]  # fmt: skip
+
+
+def test_hinted_pii_scans_equal_the_plain_scans():
+    rng = random.Random(13)
+    texts = list(CORPUS)
+    for _ in range(1500):
+        parts = [rng.choice(PII_PIECES + PIECES) for _ in range(rng.randint(1, 8))]
+        texts.append(rng.choice(["", " ", "-", "/", "."]).join(parts))
+    for text in texts:
+        for pattern, hint, lead in (
+            (pii_checks.SSN_RE, pii_checks._SSN_HINT, 0),
+            (pii_checks.IBAN_RE, pii_checks._IBAN_HINT, 0),
+            (pii_checks._DIGITS_RE, pii_checks._DIGITS_HINT, 2),
+        ):
+            hinted = [m.span() for m in pii_checks._from_hint(pattern, hint, text, lead)]
+            assert hinted == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
+        emails = [f.span for f in pii_checks.pii(PostView(Analysed(text)), Policy())]
+        plain = [m.span() for m in pii_checks.EMAIL_RE.finditer(text)]
+        assert [s for s in emails if s in plain] == plain, text

@@ -40,6 +40,9 @@ _ANY_DIGIT = re.compile(r"\d")
 _SSN_HINT = re.compile(r"\d\d\d[- ]\d\d[- ]\d\d\d\d")
 _IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
 _DIGITS_HINT = re.compile(r"\d[\d\s().\-/]{5,}\d")
+# Every address has an "@" followed by the first label of its domain and a dot.
+_EMAIL_HINT = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]{0,62}\.")
+_NOT_DECIMAL = re.compile(r"\D")
 # Phone matches per (candidate window, region): phonenumbers is pure but slow (~30-60 µs a
 # call), and dates, times and order-like numbers recur across a brand's posts.
 _PHONE_MEMO: dict[tuple[str, str], tuple[tuple[str, int, int], ...]] = {}
@@ -123,10 +126,27 @@ def iban_valid(candidate: str) -> bool:
 
 
 def _from_hint(pattern: re.Pattern, hint: re.Pattern, text: str, lead: int):
-    """pattern.finditer(text), started where `hint` first matches less `lead` characters.
-    (A look-behind still sees the text before the start position.)"""
-    first = hint.search(text)
-    return () if first is None else pattern.finditer(text, max(0, first.start() - lead))
+    """pattern.finditer(text) for a pattern each match of which has a match of `hint`
+    starting at most `lead` characters after its own start: the pattern is tried only at
+    those few places. (The patterns open with a look-behind, which `re` would otherwise try
+    at every position of the text; `hint` opens with a character set, which `re` skips to in
+    C. A look-behind still sees the text before the position it is tried at.)
+
+    Equal to finditer: the leftmost match at or after `pos` starts no earlier than `lead`
+    before the leftmost hint at or after `pos`, and no later than that hint unless every
+    place up to it fails, after which the next hint is searched from one past it."""
+    pos = 0
+    search, match = hint.search, pattern.match
+    while (found := search(text, pos)) is not None:
+        at = found.start()
+        for start in range(max(pos, at - lead), at + 1):
+            m = match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()  # (no pattern here matches the empty string)
+                break
+        else:
+            pos = at + 1
 
 
 def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int, end: int):
@@ -136,9 +156,10 @@ def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int,
 def pii(post: PostView, policy: Policy) -> list[Finding]:
     text = post.text.text
     found: list[Finding] = []
-    if "@" in text:
+    at = _EMAIL_HINT.search(text) if "@" in text else None
+    if at is not None:
         # An address starts at most 64 characters before its "@": skip what lies before.
-        for m in EMAIL_RE.finditer(text, max(0, text.index("@") - 64)):
+        for m in EMAIL_RE.finditer(text, max(0, at.start() - 64)):
             if not _allowed(policy, m.group()):
                 found.append(
                     _finding(
@@ -182,10 +203,10 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
             )
     for m in _from_hint(_DIGITS_RE, _DIGITS_HINT, text, 2):
         start, end = m.span()
-        if any(s <= start < e for s, e in taken) or _is_reference(text, start):
+        if (taken and any(s <= start < e for s, e in taken)) or _is_reference(text, start):
             continue
         raw = m.group()
-        digits = "".join(ch for ch in raw if ch.isdigit())
+        digits = _NOT_DECIMAL.sub("", raw)  # (a candidate's only digits are decimal ones)
         if 13 <= len(digits) <= 19 and _card_grouping_ok(raw.strip()):
             issuer = card_issuer(digits)
             if issuer and luhn_ok(digits):
