@@ -71,13 +71,19 @@ def posts(n: int, seed: int = 0) -> list[str]:
 
 def clear_memos() -> None:
     """Empty validation's per-token and phone memos, as in a freshly started process."""
+    from validation import toxicity
     from validation.checks import language, pii
     from validation.text import entities
 
     if hasattr(entities, "forget_tokens"):
         entities.forget_tokens()  # the shared per-token memo
-    for module, name in ((entities, "_URL_MEMO"), (language, "_TOKEN_MEMO"), (pii, "_PHONE_MEMO")):
-        memo = getattr(module, name, None)  # (the older code's memos)
+    for module, name in (
+        (entities, "_URL_MEMO"),
+        (language, "_TOKEN_MEMO"),
+        (pii, "_PHONE_MEMO"),
+        (toxicity, "_TOKEN_COLUMNS"),
+    ):
+        memo = getattr(module, name, None)  # (absent in older code)
         if memo is not None:
             memo.clear()
 

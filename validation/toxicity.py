@@ -26,8 +26,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
-from validation.text.entities import RUN_RE, Analysed, scan_tokens
+from validation.text.entities import RUN_RE, Analysed
 
 BATCH_THRESHOLD = 64
 
@@ -129,14 +130,32 @@ def _score_one(model: _CompiledModel, text: str) -> float:
     return min(total / k, 1.0)
 
 
-def _terms(model: _CompiledModel, text: str | Analysed) -> list[str]:
-    """The text's candidate terms, lower-cased, before stop words (as the vectorizer's
-    analyzer finds them): from the shared token pass when its runs are the same tokens."""
+# Per whitespace token, the vocabulary columns of its terms (stop words dropped): a text's term
+# counts are then one C-level Counter over its tokens' columns. Terms never span whitespace
+# and lower() of a text is lower() of its tokens (tests compare with the vectorizer).
+_TOKEN_COLUMNS: dict[str, tuple[int, ...]] = {}
+_MEMO_MAX = 100_000
+
+
+def _column_counts(model: _CompiledModel, text: str | Analysed) -> Counter:
+    """Counts per vocabulary column of the text's terms, as CountVectorizer counts them."""
+    vocabulary, stop = model.vocabulary, model.stop_words
     if model.token_re.pattern != RUN_RE.pattern:
-        return model.token_re.findall((text if isinstance(text, str) else text.text).lower())
-    if isinstance(text, str):
-        return scan_tokens(text.split()).runs
-    return text.runs
+        terms = model.token_re.findall((text if isinstance(text, str) else text.text).lower())
+        return Counter(vocabulary[t] for t in terms if t in vocabulary and t not in stop)
+    words = text.split() if isinstance(text, str) else text.tokens[0]
+    memo = _TOKEN_COLUMNS
+    distinct = set(words)
+    missing = distinct.difference(memo)
+    if missing:
+        if len(memo) + len(missing) > _MEMO_MAX:
+            memo.clear()
+            missing = distinct
+        get = vocabulary.get
+        for token in missing:
+            terms = RUN_RE.findall(token.lower())
+            memo[token] = tuple(get(t) for t in terms if t in vocabulary and t not in stop)
+    return Counter(chain.from_iterable(map(memo.__getitem__, words)))
 
 
 def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):
@@ -145,16 +164,13 @@ def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):
     import numpy as np
     from scipy import sparse
 
-    vocabulary, stop = model.vocabulary, model.stop_words
     indices: list[int] = []
     values: list[int] = []
     indptr = [0]
     for text in texts:
-        for term, count in Counter(_terms(model, text)).items():
-            column = vocabulary.get(term)
-            if column is not None and term not in stop:
-                indices.append(column)
-                values.append(count)
+        counts = _column_counts(model, text)
+        indices += counts.keys()
+        values += counts.values()
         indptr.append(len(indices))
     matrix = sparse.csr_array(
         (
@@ -162,7 +178,7 @@ def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):
             np.asarray(indices, dtype=np.int32),
             np.asarray(indptr, dtype=np.int32),
         ),
-        shape=(len(texts), len(vocabulary)),
+        shape=(len(texts), len(model.vocabulary)),
         dtype=model.vectorizer.dtype,
     )
     matrix.sort_indices()

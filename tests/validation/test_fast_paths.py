@@ -10,6 +10,7 @@ import pytest
 import regex as uregex
 from profanity_check import profanity_check as shipped
 
+from validation import toxicity
 from validation.checks import language
 from validation.checks import pii as pii_checks
 from validation.checks.brand import competitor_mention
@@ -204,9 +205,14 @@ def test_reference_look_back_equals_the_plain_search():
 
 def test_batch_toxicity_scores_are_the_vectorizers_own():
     texts = CORPUS[:300] + ["you are a fucking idiot", "THE the And 12 ab", "straße İstanbul"]
+    texts += GREEK
     assert len(texts) >= BATCH_THRESHOLD
     probabilities = shipped.model.predict_proba(shipped.vectorizer.transform(texts))[:, 1]
-    assert toxicity_scores(texts) == [min(float(p), 1.0) for p in probabilities]
+    toxicity._TOKEN_COLUMNS.clear()
+    for _ in range(2):  # cold, then from the per-token memo; from strings and from Analysed
+        assert toxicity_scores(texts) == [min(float(p), 1.0) for p in probabilities]
+        analysed = [Analysed.of(t) for t in texts]
+        assert toxicity_scores(analysed) == toxicity_scores([a.text for a in analysed])
 
 
 def test_a_batch_with_mixed_media_gives_each_post_its_own_media_findings(brand, owner):

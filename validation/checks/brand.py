@@ -79,16 +79,33 @@ def missing_hashtag(post: PostView, policy: Policy) -> list[Finding]:
         return []
     present = {tag.key for tag in post.text.hashtags}
     return [
-        Finding(
-            Rule.MISSING_HASHTAG,
-            Severity.ERROR,
-            "text",
-            f"The brand requires #{tag.lstrip('#')}.",
-            f"Add #{tag.lstrip('#')}.",
-        )
+        _missing_hashtag(tag)
         for tag, key in zip(policy.required_hashtags, policy.required_tag_keys, strict=True)
         if key not in present
     ]
+
+
+# Findings are immutable values: the ones that read the same for every post are made once.
+@lru_cache(maxsize=1024)
+def _missing_hashtag(tag: str) -> Finding:
+    return Finding(
+        Rule.MISSING_HASHTAG,
+        Severity.ERROR,
+        "text",
+        f"The brand requires #{tag.lstrip('#')}.",
+        f"Add #{tag.lstrip('#')}.",
+    )
+
+
+@lru_cache(maxsize=1024)
+def _missing_disclaimer(source: str, text: str) -> Finding:
+    return Finding(
+        Rule.MISSING_DISCLAIMER,
+        Severity.ERROR,
+        "text",
+        f'{source} requires the disclaimer "{text}".',
+        f'Add "{text}".',
+    )
 
 
 def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
@@ -98,15 +115,7 @@ def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
     found = []
     for disclaimer in required_disclaimers(post.text.text, policy, squashed):
         if squash_term(disclaimer.text) not in squashed:
-            found.append(
-                Finding(
-                    Rule.MISSING_DISCLAIMER,
-                    Severity.ERROR,
-                    "text",
-                    f'{disclaimer.source} requires the disclaimer "{disclaimer.text}".',
-                    f'Add "{disclaimer.text}".',
-                )
-            )
+            found.append(_missing_disclaimer(disclaimer.source, disclaimer.text))
     return found
 
 

@@ -286,23 +286,25 @@ class Analysed:
     def hashtags(self) -> list[Entity]:
         if "#" not in self.text and "＃" not in self.text:
             return []
-        urls = self.urls
-        return [
-            Entity("hashtag", m.group(), m.start(), m.end())
-            for m in _HASHTAG_FAST.finditer(self.text)
-            if _after(self.text, m.start(), "&#") and _outside(urls, m.start())
-        ]
+        text, urls = self.text, self.urls
+        found = []
+        for m in _HASHTAG_FAST.finditer(text):
+            start = m.start()
+            if _after(text, start, "&#") and (not urls or _outside(urls, start)):
+                found.append(Entity("hashtag", m.group(), start, m.end()))
+        return found
 
     @cached_property
     def mentions(self) -> list[Entity]:
         if "@" not in self.text and "＠" not in self.text:
             return []
-        urls = self.urls
-        return [
-            Entity("mention", m.group(), m.start(), m.end())
-            for m in _MENTION_FAST.finditer(self.text)
-            if _after(self.text, m.start(), "@.") and _outside(urls, m.start())
-        ]
+        text, urls = self.text, self.urls
+        found = []
+        for m in _MENTION_FAST.finditer(text):
+            start = m.start()
+            if _after(text, start, "@.") and (not urls or _outside(urls, start)):
+                found.append(Entity("mention", m.group(), start, m.end()))
+        return found
 
     @cached_property
     def lowered(self) -> str:
