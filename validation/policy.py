@@ -225,9 +225,12 @@ class Policy:
         if not text.isascii() and _ALIAS_RE.search(text):
             words = None
         else:
-            words = self.word_vocab.intersection(analysed.runs)
+            words = self.word_vocab.intersection(analysed.runs) or _NO_WORDS
         analysed.__dict__["_policy_words"] = (self, words)
         return words
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _contact_key(value: str) -> str:

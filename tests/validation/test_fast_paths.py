@@ -98,7 +98,7 @@ def test_word_runs_found_token_by_token_equal_one_scan_of_the_lower_cased_text()
     entities.forget_tokens()
     for _ in range(2):
         for text in CORPUS + GREEK:
-            assert Analysed(text).runs == entities.RUN_RE.findall(text.lower()), text
+            assert list(Analysed(text).runs) == entities.RUN_RE.findall(text.lower()), text
 
 
 def test_hashtags_and_mentions_equal_the_look_behind_patterns():

@@ -1,5 +1,6 @@
 """The service entry points the publishing pipeline calls, and what they store."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -151,3 +152,88 @@ def test_content_hash_changes_with_content_and_ignores_platform_order():
     assert a == services.content_hash(text="hi", platforms=["facebook", "x"])
     assert a != services.content_hash(text="hi!", platforms=["x", "facebook"])
     assert a != services.content_hash(text="hi", platforms=["x", "facebook"], media=[PHOTO])
+
+
+SENTENCES = [
+    "Our {adj} cold brew is back in {place} from {day:02d}/{month:02d}/2026!",
+    "Just £{price}.{cents:02d} (was €{price2}.99) until {day}/{month}/2025.",
+    "Order #{order} ships today; version {month}.{day} of the app tracks it.",
+    "Call +44 20 7946 0{n3} or (415) 555-0{n3}, or write to jo.{adj}@example.org.",
+    "Pay to GB82 WEST 1234 5698 7654 32, not with card 4111 1111 1111 1111 or SSN 123-45-6789.",
+    "Batch 2026{month:02d}{day:02d}-{n} scored {n}{n}/100 ☕️ 👍🏽 🇬🇧 at the cupping.",
+    "Read https://acme.example.com/blog/{adj}-{order} or www.acme.example ({place}).",
+    "Ask @acme_help or @GlobexTea about Globex   Tea and #globex_tea, #Café #咖啡.",
+    "This is the best in the world, guaranteed: risk-free returns, invest now! Giveaway!",
+    "What a f*cking good morning in Scunthorpe, s h i t, a$$hole, Twatt and Essex.",
+    "Limited batch for kids: get drunk on shots, no risk, double your money.",
+    "Tracking code 1Z{n3}AA{order}{n3} is on its way to {place}. Ad. Please drink responsibly.",
+]
+
+
+def _varied_posts(rng, n):
+    """Distinct posts built from sentences with every kind of finding, to many platforms,
+    with mixed media, links, schedules, per-platform texts, threads and auto-fix."""
+    wide = MediaSpec("image", "image/jpeg", 3000, 1000, 900_000)
+    video = MediaSpec("video", "video/mp4", 1080, 1920, 5_000_000, 400.0)
+    shapes = [(PHOTO,), (), (wide,), (video,), (PHOTO, video)]
+    now = timezone.now()
+    posts = []
+    for i in range(n):
+        values = {
+            "adj": rng.choice(["smooth", "bold", "café-crème", "straße"]),
+            "place": rng.choice(["Scunthorpe", "Essex", "München", "Twatt", "İstanbul"]),
+            "day": rng.randint(1, 28), "month": rng.randint(1, 12), "n": rng.randint(1, 9),
+            "price": rng.randint(2, 60), "cents": rng.randint(0, 99), "price2": rng.randint(2, 9),
+            "order": rng.randint(10**6, 10**9), "n3": rng.randint(100, 999),
+        }  # fmt: skip
+        sentences = rng.sample(SENTENCES, rng.randint(1, 6))
+        text = f"{i} " + " ".join(s.format(**values) for s in sentences)
+        text += " " + " ".join(f"#{t}" for t in rng.sample(["AcmeCoffee", "Fika", "a", "B2"], 2))
+        platforms = ALL if rng.random() < 0.6 else rng.sample(ALL, rng.randint(1, 5))
+        overrides = None
+        if rng.random() < 0.1:
+            overrides = {rng.choice(platforms): f"{i} override " + rng.choice(SENTENCES)}
+        scheduled = rng.choice([None, None, now - timedelta(days=1), now + timedelta(days=400)])
+        posts.append(
+            PostInput(
+                text,
+                tuple(platforms),
+                rng.choice(shapes),
+                "https://acme.example.com" if rng.random() < 0.1 else None,
+                scheduled,
+                overrides,
+                rng.random() < 0.2,
+                rng.random() < 0.1,
+            )  # fmt: skip
+        )
+    return posts
+
+
+def test_a_varied_batch_gives_exactly_the_reports_of_one_post_at_a_time(brand, owner):
+    services.policy_update(
+        brand=brand,
+        actor=owner,
+        banned_phrases=["best in the world", "guaranteed"],
+        competitors=["Globex Tea", "Initech Coffee"],
+        required_hashtags=["AcmeCoffee"],
+        required_disclaimers=["Ad."],
+        review_keywords=["limited batch", "giveaway"],
+        allowed_contacts=["hello@acme.example.com"],
+        compliance_packs=["alcohol", "financial_services", "gambling"],
+    )
+    posts = _varied_posts(random.Random(21), 160)  # (more than the model's batch threshold)
+    batch = validate_posts(brand=brand, posts=posts)
+    for post, report in zip(posts, batch, strict=True):
+        alone = validate_post(
+            brand=brand, text=post.text, platforms=list(post.platforms), media=list(post.media),
+            link=post.link, scheduled_at=post.scheduled_at, text_overrides=post.text_overrides,
+            thread=post.thread, autofix=post.autofix,
+        )  # fmt: skip
+        assert report.as_dict() == alone.as_dict(), post.text
+    rules = {f.rule for r in batch for f in r.findings}
+    assert rules >= {
+        "text_length", "hashtag_count", "media_count", "aspect_ratio", "video_duration",
+        "link_unsupported", "schedule_window", "profanity", "pii_email", "pii_phone", "pii_ssn",
+        "pii_card", "pii_iban", "banned_phrase", "banned_claim", "missing_disclaimer",
+        "missing_hashtag", "competitor_mention", "review_keyword",
+    }  # fmt: skip

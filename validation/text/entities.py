@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -63,22 +64,18 @@ _URL_HINT = re.compile(r"://|www\.|\.[a-z]", re.IGNORECASE)
 _MEMO_MAX = 100_000
 
 
-class TokenInfo(NamedTuple):
-    """What the token-wise scans find in one whitespace-separated token (offsets within it)."""
+# What the token-wise scans find in one whitespace-separated token (offsets within it), as a
+# plain tuple (offensive, urls, runs): the garbage collector stops tracking tuples of strings
+# and numbers, so a full memo costs nothing at each collection.
+#   offensive: word-list hits, slurs first; urls: (start, url); runs: RUN_RE over token.lower()
+TokenInfo = tuple[tuple[wordlist.Hit, ...], tuple[tuple[int, str], ...], tuple[str, ...]]
+_OFFENSIVE, _URLS, _RUNS = 0, 1, 2
 
-    offensive: tuple[wordlist.Hit, ...]  # word-list hits, slurs first
-    urls: tuple[tuple[int, str], ...]  # (start, url)
-    runs: tuple[str, ...]  # RUN_RE over token.lower()
 
-
-# Per-token results shared by all texts: posts reuse most of their tokens. A URL or a
-# word-list hit never contains whitespace and the patterns' look-arounds treat whitespace and
-# the string's ends alike, so token by token finds what one scan of the whole text finds; and
-# str.lower() of a text is the lower() of its tokens with the same whitespace between.
 _TOKENS: dict[str, TokenInfo] = {}
 _WITH_OFFENSIVE: set[str] = set()  # tokens whose info has word-list hits
 _WITH_URLS: set[str] = set()  # tokens whose info has URLs
-_runs_of = itemgetter(2)
+_runs_of = itemgetter(_RUNS)
 
 
 def forget_tokens() -> None:
@@ -93,15 +90,15 @@ def _token_info(token: str) -> TokenInfo:
     if ("." in token or ":" in token) and _URL_HINT.search(token):
         urls = tuple((e.start, e.text) for e in _scan_urls(token))
     lower = token.lower()
-    return TokenInfo(wordlist.token_hits(token, lower), urls, tuple(RUN_RE.findall(lower)))
+    return (wordlist.token_hits(token, lower), urls, tuple(RUN_RE.findall(lower)))
 
 
 class TokenScan(NamedTuple):
     """One pass over a text's tokens: hits as (token index, per-token hits), and all runs."""
 
-    offensive: list[tuple[int, tuple[wordlist.Hit, ...]]]
-    urls: list[tuple[int, tuple[tuple[int, str], ...]]]
-    runs: list[str]
+    offensive: Sequence[tuple[int, tuple[wordlist.Hit, ...]]]
+    urls: Sequence[tuple[int, tuple[tuple[int, str], ...]]]
+    runs: tuple[str, ...]
 
 
 def scan_tokens(words: list[str]) -> TokenScan:
@@ -116,18 +113,20 @@ def scan_tokens(words: list[str]) -> TokenScan:
             missing = distinct
         for token in missing:
             info = memo[token] = _token_info(token)
-            if info.offensive:
+            if info[_OFFENSIVE]:
                 _WITH_OFFENSIVE.add(token)
-            if info.urls:
+            if info[_URLS]:
                 _WITH_URLS.add(token)
     infos = list(map(memo.__getitem__, words))
-    offensive = []
+    # (Tuples, and shared empty ones: an Analysed keeps its scan for the whole call, and the
+    # garbage collector stops tracking tuples of strings and numbers.)
+    offensive = ()
     if not _WITH_OFFENSIVE.isdisjoint(distinct):
-        offensive = [(i, info.offensive) for i, info in enumerate(infos) if info.offensive]
-    urls = []
+        offensive = [(i, info[_OFFENSIVE]) for i, info in enumerate(infos) if info[_OFFENSIVE]]
+    urls = ()
     if not _WITH_URLS.isdisjoint(distinct):
-        urls = [(i, info.urls) for i, info in enumerate(infos) if info.urls]
-    return TokenScan(offensive, urls, list(chain.from_iterable(map(_runs_of, infos))))
+        urls = [(i, info[_URLS]) for i, info in enumerate(infos) if info[_URLS]]
+    return TokenScan(offensive, urls, tuple(chain.from_iterable(map(_runs_of, infos))))
 
 
 def _is_word(ch: str) -> bool:
@@ -274,7 +273,7 @@ class Analysed:
         return scan_tokens(self.tokens[0])
 
     @cached_property
-    def runs(self) -> list[str]:
+    def runs(self) -> tuple[str, ...]:
         """Maximal runs of 2+ word characters of the lower-cased text, in order."""
         return self.scan.runs
 
