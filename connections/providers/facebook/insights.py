@@ -244,24 +244,37 @@ def page(
 ) -> PostPage:
     params = window_params(since, until, cursor)
     params.update(fields=LIST_FIELDS, limit=PAGE_SIZE)
-    body = graph_get(provider, token, f"/{account.account_id}/published_posts", params, observe)
+    return graph_post_page(
+        provider, token, f"/{account.account_id}/published_posts", params, observe,
+        time_field="created_time", metrics=POST_METRICS, stats=stats_of,
+    )  # fmt: skip
+
+
+def graph_post_page(
+    provider, token: TokenSet, edge: str, params: dict, observe: UsageObserver, *,
+    time_field: str, metrics, stats,
+) -> PostPage:  # fmt: skip
+    """One page of a Graph listing edge (Page posts, Instagram media) with each item's
+    insights. Stops early, keeping what was read, when usage says stop or a rate limit hits
+    mid-page; the cursor then resumes at the first unread item."""
+    body = graph_get(provider, token, edge, params, observe)
     refused: set[str] = set()
     posts: list[PostStats] = []
     for node in body.get("data") or []:
         if not isinstance(node, dict) or not node.get("id"):
             continue
-        resume = cut_cursor(node.get("created_time"))
+        resume = cut_cursor(node.get(time_field))
         if posts and observe.stopping and resume:
             return PostPage(posts=tuple(posts), next_cursor=resume)
         try:
             insights = read_insights(
-                provider, token, f"/{node['id']}/insights", POST_METRICS, refused, observe
+                provider, token, f"/{node['id']}/insights", metrics, refused, observe
             )
         except RateLimited as exc:
             if posts and resume:  # keep what was read; resume at this post
                 return PostPage(posts=tuple(posts), next_cursor=resume, stopped_by=exc)
             raise
-        posts.append(stats_of(node, insights))
+        posts.append(stats(node, insights))
     return PostPage(posts=tuple(posts), next_cursor=next_after(body))
 
 

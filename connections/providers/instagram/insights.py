@@ -32,13 +32,11 @@ from analytics.values import (
     as_int,
     stats_values,
 )
-from connections.providers.base import RateLimited, TokenSet
+from connections.providers.base import TokenSet
 from connections.providers.facebook.insights import (
-    cut_cursor,
     days_from_insights,
-    graph_get,
+    graph_post_page,
     lifetime_value,
-    next_after,
     read_insights,
     window_params,
 )
@@ -102,25 +100,10 @@ def page(
 ) -> PostPage:
     params = window_params(since, until, cursor)
     params.update(fields=LIST_FIELDS, limit=PAGE_SIZE)
-    body = graph_get(provider, token, f"/{account.account_id}/media", params, observe)
-    refused: set[str] = set()
-    posts: list[PostStats] = []
-    for node in body.get("data") or []:
-        if not isinstance(node, dict) or not node.get("id"):
-            continue
-        resume = cut_cursor(node.get("timestamp"))
-        if posts and observe.stopping and resume:
-            return PostPage(posts=tuple(posts), next_cursor=resume)
-        try:
-            insights = read_insights(
-                provider, token, f"/{node['id']}/insights", MEDIA_METRICS, refused, observe
-            )
-        except RateLimited as exc:
-            if posts and resume:  # keep what was read; resume at this post
-                return PostPage(posts=tuple(posts), next_cursor=resume, stopped_by=exc)
-            raise
-        posts.append(stats_of(node, insights))
-    return PostPage(posts=tuple(posts), next_cursor=next_after(body))
+    return graph_post_page(
+        provider, token, f"/{account.account_id}/media", params, observe,
+        time_field="timestamp", metrics=MEDIA_METRICS, stats=stats_of,
+    )  # fmt: skip
 
 
 def account_days(
