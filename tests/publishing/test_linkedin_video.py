@@ -221,6 +221,12 @@ def test_a_lost_finalize_answer_is_reconciled_then_finished_without_sending_part
 
     (video,) = videos()
     assert video.payload["received"] == [0, 1]
+    # The first finalize's answer is still being held by the sandbox (its 2 s are longer than
+    # our 1 s read timeout): wait for it to be logged before reading its status.
+    deadline = time.monotonic() + 30
+    while any(status is None for _, status in calls("videos_finalize")):
+        assert time.monotonic() < deadline, calls("videos_finalize")
+        time.sleep(0.1)
     assert [s for _, s in calls("videos_finalize")] == [200, 200]  # the same finalize again
     assert len(calls("videos_initialize")) == 1
     assert SandboxPost.objects.count() == 1
