@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from validation.checks.brand import required_disclaimers
+from validation.checks.brand import disclaimer_present, required_disclaimers
 from validation.limits import PlatformLimits
 from validation.policy import Policy, squash
 from validation.text.entities import Analysed, nfc
@@ -77,7 +77,11 @@ def _missing_tags(text: str, policy: Policy) -> list[str]:
 
 def _missing_disclaimers(text: str, policy: Policy) -> list[str]:
     squashed = squash(text)
-    return [d.text for d in required_disclaimers(text, policy) if squash(d.text) not in squashed]
+    return [
+        d.text
+        for d in required_disclaimers(text, policy)
+        if not disclaimer_present(d.text, squashed)
+    ]
 
 
 def _with_tail(body: str, disclaimers: list[str], tags: list[str]) -> str:

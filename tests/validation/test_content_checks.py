@@ -215,6 +215,10 @@ BRAND_CASES = [
         [("banned_claim", "error"), ("missing_disclaimer", "error")],
     ),
     ("Ad. #AcmeCoffee invest now. Capital at risk.", []),
+    # a disclaimer must stand as words of its own, not inside another word
+    ("Fresh bread #AcmeCoffee", [("missing_disclaimer", "error")]),
+    ("#AcmeCoffee Fresh beans #ad", []),
+    ("#AcmeCoffee (Ad) fresh beans", []),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from validation.findings import Finding, Rule, Severity
@@ -114,9 +115,21 @@ def missing_disclaimer(post: PostView, policy: Policy) -> list[Finding]:
     squashed = post.text.squashed
     found = []
     for disclaimer in required_disclaimers(post.text.text, policy, squashed):
-        if squash_term(disclaimer.text) not in squashed:
+        if not disclaimer_present(disclaimer.text, squashed):
             found.append(_missing_disclaimer(disclaimer.source, disclaimer.text))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _disclaimer_pattern(text: str) -> re.Pattern[str]:
+    # Not inside a longer word: "Ad." is not present in "bread", "#ad" or "ad:" count.
+    return re.compile(rf"(?<!\w){re.escape(squash_term(text))}(?!\w)")
+
+
+def disclaimer_present(text: str, squashed: str) -> bool:
+    """Whether a required disclaimer stands in the (squashed) text as words of its own."""
+    needle = squash_term(text)
+    return needle in squashed and _disclaimer_pattern(text).search(squashed) is not None
 
 
 def required_disclaimers(text: str, policy: Policy, squashed: str | None = None):
