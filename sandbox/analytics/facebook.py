@@ -19,20 +19,16 @@ Insights need `read_insights` (code 10 otherwise).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 from datetime import UTC, datetime, timedelta
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.dateparse import parse_datetime
 
 from sandbox import tokens
 from sandbox.analytics.seed import account_days
 from sandbox.common import endpoint, json_response
-from sandbox.facebook import graph
+from sandbox.facebook import graph, reads
 from sandbox.meta import graph_error
-from sandbox.models import SandboxToken
 from sandbox.published.models import SandboxPost
 
 P = "facebook"
@@ -58,34 +54,6 @@ def invalid_metric() -> HttpResponse:
     return graph_error("(#100) The value must be a valid insights metric", code=100)
 
 
-def _moment(value: str) -> datetime | None:
-    if not value:
-        return None
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value), tz=UTC)
-    moment = parse_datetime(value)
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
-def _cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"pp:{pk}".encode()).decode().rstrip("=")
-
-
-def _uncursor(value: str) -> int | None:
-    try:
-        decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    number = decoded.removeprefix("pp:")
-    return int(number) if number.isdigit() else None
-
-
-def _readable(token: SandboxToken, page_id: str) -> bool:
-    if token.kind == SandboxToken.PAGE:
-        return token.account_id == page_id
-    return "pages_read_engagement" in token.scopes
-
-
 def _edge(name: str, count) -> dict:
     summary = {"total_count": int(count or 0)}
     if name == "reactions":
@@ -108,38 +76,9 @@ def post_fields(post: SandboxPost, wanted: list[str]) -> dict:
 
 
 def _published_posts(request: HttpRequest, page_id: str) -> HttpResponse:
-    if not _readable(tokens.authenticate(request, P), page_id):
-        return graph.permission_error()
-    try:
-        limit = min(max(int(request.GET.get("limit") or 25), 1), 100)
-    except ValueError:
-        return graph_error("(#100) limit must be an integer", code=100)
-    posts = SandboxPost.objects.filter(
-        platform=P, account_id=page_id, deleted_at__isnull=True
-    ).order_by("-id")
-    since, until = _moment(request.GET.get("since", "")), _moment(request.GET.get("until", ""))
-    if since is not None:
-        posts = posts.filter(created_at__gte=since)
-    if until is not None:
-        posts = posts.filter(created_at__lte=until)
-    after = _uncursor(request.GET.get("after", ""))
-    if after is not None:
-        posts = posts.filter(id__lt=after)
-    page = list(posts[: limit + 1])
-    shown = page[:limit]
-    wanted = graph.fields(request, "id,created_time,message")
-    body: dict = {"data": [post_fields(post, wanted) for post in shown]}
-    if shown:
-        body["paging"] = {
-            "cursors": {"before": _cursor(shown[0].pk), "after": _cursor(shown[-1].pk)}
-        }
-        if len(page) > limit:
-            query = request.GET.copy()
-            query["after"] = _cursor(shown[-1].pk)
-            body["paging"]["next"] = request.build_absolute_uri(
-                f"{request.path}?{query.urlencode()}"
-            )
-    return json_response(body)
+    return reads.page_listing(
+        request, page_id, default_fields="id,created_time,message", render=post_fields
+    )
 
 
 @endpoint(P, "published_posts")
@@ -166,7 +105,7 @@ def _metrics(request: HttpRequest) -> list[str] | None:
 def _post_insights(request: HttpRequest, post_id: str) -> HttpResponse:
     token = tokens.authenticate(request, P)
     post = SandboxPost.objects.filter(platform=P, post_id=post_id, deleted_at__isnull=True).first()
-    if post is None or not _readable(token, post.account_id):
+    if post is None or not reads.can_read(token, post.account_id):
         return graph_error(
             f"Unsupported get request. Object with ID '{post_id}' does not exist, cannot be "
             "loaded due to missing permissions, or does not support this operation.",
@@ -189,15 +128,15 @@ def _post_insights(request: HttpRequest, post_id: str) -> HttpResponse:
 
 def _page_insights(request: HttpRequest, page_id: str) -> HttpResponse:
     token = tokens.authenticate(request, P)
-    if not _readable(token, page_id):
+    if not reads.can_read(token, page_id):
         return graph.permission_error()
     if "read_insights" not in token.scopes:
         return graph_error("(#10) Requires read_insights permission", code=10, status=403)
     names = _metrics(request)
     if names is None or request.GET.get("period", "day") != "day":
         return invalid_metric()
-    since = _moment(request.GET.get("since", ""))
-    until = _moment(request.GET.get("until", ""))
+    since = reads.moment(request.GET.get("since", ""))
+    until = reads.moment(request.GET.get("until", ""))
     if since is None or until is None or until - since > timedelta(days=93):
         return graph_error("(#100) The since and until range is at most 93 days", code=100)
     series = account_days(P, page_id)

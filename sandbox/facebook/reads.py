@@ -27,7 +27,7 @@ P = "facebook"
 DEFAULT_FIELDS = "id,message,created_time"
 
 
-def _moment(value: str) -> datetime | None:
+def moment(value: str) -> datetime | None:
     """Graph's `since`/`until`: a unix timestamp or a date-time string."""
     if not value:
         return None
@@ -51,14 +51,19 @@ def _uncursor(value: str) -> int | None:
     return int(decoded) if decoded.isdigit() else None
 
 
-def _can_read(token: SandboxToken, page_id: str) -> bool:
+def can_read(token: SandboxToken, page_id: str) -> bool:
     if token.kind == SandboxToken.PAGE:
         return token.account_id == page_id
     return "pages_read_engagement" in token.scopes
 
 
-def _feed(request: HttpRequest, page_id: str) -> HttpResponse:
-    if not _can_read(tokens.authenticate(request, P), page_id):
+def page_listing(
+    request: HttpRequest, page_id: str, *, default_fields: str, render
+) -> HttpResponse:
+    """A Page's posts, newest first: the shape of every Page listing edge (/feed,
+    /published_posts) — `since`/`until`, `limit`, cursor paging with `paging.next` only while
+    more remain. `render(post, wanted_fields)` makes each node."""
+    if not can_read(tokens.authenticate(request, P), page_id):
         return graph.permission_error()
     try:
         limit = min(max(int(request.GET.get("limit") or 25), 1), 100)
@@ -67,7 +72,7 @@ def _feed(request: HttpRequest, page_id: str) -> HttpResponse:
     posts = SandboxPost.objects.filter(
         platform=P, account_id=page_id, deleted_at__isnull=True
     ).order_by("-id")
-    since, until = _moment(request.GET.get("since", "")), _moment(request.GET.get("until", ""))
+    since, until = moment(request.GET.get("since", "")), moment(request.GET.get("until", ""))
     if since is not None:
         posts = posts.filter(created_at__gte=since)
     if until is not None:
@@ -76,8 +81,8 @@ def _feed(request: HttpRequest, page_id: str) -> HttpResponse:
     if after is not None:
         posts = posts.filter(id__lt=after)
     page = list(posts[: limit + 1])
-    wanted = graph.fields(request, DEFAULT_FIELDS)
-    body: dict = {"data": [graph.post_node(post, wanted) for post in page[:limit]]}
+    wanted = graph.fields(request, default_fields)
+    body: dict = {"data": [render(post, wanted) for post in page[:limit]]}
     if page:
         shown = page[:limit]
         body["paging"] = {
@@ -90,6 +95,10 @@ def _feed(request: HttpRequest, page_id: str) -> HttpResponse:
                 f"{request.path}?{query.urlencode()}"
             )
     return json_response(body)
+
+
+def _feed(request: HttpRequest, page_id: str) -> HttpResponse:
+    return page_listing(request, page_id, default_fields=DEFAULT_FIELDS, render=graph.post_node)
 
 
 @endpoint(P, "feed_list")
@@ -110,10 +119,10 @@ def _node(request: HttpRequest, node_id: str) -> HttpResponse:
     token = tokens.authenticate(request, P)
     wanted = graph.fields(request, DEFAULT_FIELDS)
     post = SandboxPost.objects.filter(platform=P, post_id=node_id, deleted_at__isnull=True).first()
-    if post is not None and _can_read(token, post.account_id):
+    if post is not None and can_read(token, post.account_id):
         return json_response(graph.post_node(post, wanted))
     photo = SandboxMedia.objects.filter(platform=P, media_id=node_id).first()
-    if photo is not None and _can_read(token, photo.account_id):
+    if photo is not None and can_read(token, photo.account_id):
         return json_response(graph.photo_node(photo, wanted or ["id"]))
     return _missing(node_id)
 

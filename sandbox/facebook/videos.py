@@ -240,7 +240,7 @@ def _video(node_id: str) -> SandboxMedia | None:
 
 def _read_video(request: HttpRequest, video: SandboxMedia) -> HttpResponse:
     token = tokens.authenticate(request, P)
-    if not reads._can_read(token, video.account_id):
+    if not reads.can_read(token, video.account_id):
         return graph.permission_error()
     wanted = graph.fields(request, DEFAULT_FIELDS)
     refused = _unknown_field(wanted)
@@ -264,7 +264,7 @@ def node(request: HttpRequest, node_id: str) -> HttpResponse:
 
 
 def _list(request: HttpRequest, page_id: str) -> HttpResponse:
-    if not reads._can_read(tokens.authenticate(request, P), page_id):
+    if not reads.can_read(tokens.authenticate(request, P), page_id):
         return graph.permission_error()
     try:
         limit = min(max(int(request.GET.get("limit") or 25), 1), 100)
@@ -277,8 +277,8 @@ def _list(request: HttpRequest, page_id: str) -> HttpResponse:
     videos = SandboxMedia.objects.filter(
         platform=P, account_id=page_id, payload__kind=KIND
     ).order_by("-id")
-    since = reads._moment(request.GET.get("since", ""))
-    until = reads._moment(request.GET.get("until", ""))
+    since = reads.moment(request.GET.get("since", ""))
+    until = reads.moment(request.GET.get("until", ""))
     if since is not None:
         videos = videos.filter(created_at__gte=since)
     if until is not None:
