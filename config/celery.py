@@ -57,6 +57,18 @@ app.conf.beat_schedule = {
 
 
 @task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(task=None, **_) -> None:
+    """What Django does around each web request, around each task: drop a connection that is
+    broken or past CONN_MAX_AGE, and health-check the kept one on its next use. Not for eager
+    runs, which happen inside the caller's (or a test's) transaction."""
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()
+
+
+@task_prerun.connect
 def _bind_task_context(task_id=None, task=None, kwargs=None, **_):
     structlog.contextvars.clear_contextvars()
     context = {"task_id": task_id, "task": getattr(task, "name", None)}

@@ -158,6 +158,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection around every task unless this is set,
+# so each task paid for a new PostgreSQL backend. Tasks follow the web's rule instead
+# (config/celery.py: close_old_connections around each task honours CONN_MAX_AGE and
+# CONN_HEALTH_CHECKS); the fixup's own forced reconnect then comes once per 10,000 tasks.
+CELERY_DB_REUSE_MAX = 10_000
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", False)
 

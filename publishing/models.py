@@ -120,6 +120,13 @@ class Post(models.Model):
     def text_for(self, platform: str) -> str:
         return self.text_overrides.get(platform) or self.text
 
+    def attachments(self) -> list[PostMedia]:
+        """The media rows with their assets, in order: the rows a caller prefetched (the worker
+        reads them twice per job, see execution.job_execute), else one query."""
+        if "post_media" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.post_media.all())
+        return list(self.post_media.select_related("asset"))
+
 
 class PostMedia(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_media")

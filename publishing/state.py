@@ -21,8 +21,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connections, transaction
+from django.db.models import F, sql
 from django.utils import timezone
 
 from publishing.models import JobEvent, JobStatus, PublishJob
@@ -66,6 +66,27 @@ def group_name(brand_id: int) -> str:
     return f"brand_{brand_id}_jobs"
 
 
+_EVENT_COLUMNS = ("brand_id", "post_id", "platform", "attempts", "permalink")
+
+
+def _update_returning(queryset, values: dict[str, Any]) -> dict[str, Any] | None:
+    """`queryset.update(**values)` as one UPDATE ... RETURNING the columns the event needs
+    (PostgreSQL; SQLite >= 3.35). The ORM's update() returns only a row count, and reading the
+    row back cost a query on every transition, two per published job. At most one row: the
+    caller filters by primary key."""
+    query = queryset.query.chain(sql.UpdateQuery)
+    query.add_update_values(values)
+    sql_text, params = query.get_compiler(queryset.db).as_sql()
+    db = connections[queryset.db]
+    returning = ", ".join(
+        db.ops.quote_name(PublishJob._meta.get_field(name).column) for name in _EVENT_COLUMNS
+    )
+    with db.cursor() as cursor:
+        cursor.execute(f"{sql_text} RETURNING {returning}", params)
+        row = cursor.fetchone()
+    return dict(zip(_EVENT_COLUMNS, row, strict=True)) if row is not None else None
+
+
 def transition(
     job_id: int,
     *,
@@ -86,20 +107,18 @@ def transition(
             raise TransitionRefused(job_id, status, to)
     with transaction.atomic():
         # One UPDATE per candidate status (usually one), so the event names the real source.
-        from_status = ""
+        from_status, job = "", None
         for candidate in sorted(expected_set):
-            changed = PublishJob.objects.filter(
-                pk=job_id, status=candidate, **(extra_where or {})
-            ).update(status=to, updated_at=timezone.now(), **fields)
-            if changed == 1:
+            job = _update_returning(
+                PublishJob.objects.filter(pk=job_id, status=candidate, **(extra_where or {})),
+                {"status": to, "updated_at": timezone.now(), **fields},
+            )
+            if job is not None:
                 from_status = candidate
                 break
-        if not from_status:
+        if job is None:
             actual = PublishJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
             raise TransitionRefused(job_id, "|".join(sorted(expected_set)), to, actual)
-        job = PublishJob.objects.values(
-            "brand_id", "post_id", "platform", "attempts", "permalink"
-        ).get(pk=job_id)
         error_code = fields.get("last_error_code", "")
         event = JobEvent.objects.create(
             brand_id=job["brand_id"],
@@ -189,8 +208,9 @@ def broadcast_many(events: list[JobEvent]) -> None:
     """Wake the consumers of each brand touched. The message carries only the newest event id:
     consumers read the stored events after the last one they sent, so a lost or merged push
     costs nothing but latency, and order always follows the event ids."""
-    from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
+
+    from core.channel_push import group_send
 
     layer = get_channel_layer()
     if layer is None or not events:
@@ -200,9 +220,7 @@ def broadcast_many(events: list[JobEvent]) -> None:
         newest[event.brand_id] = max(newest.get(event.brand_id, 0), event.pk or 0)
     for brand_id, event_id in newest.items():
         try:
-            async_to_sync(layer.group_send)(
-                group_name(brand_id), {"type": "job.event", "event_id": event_id}
-            )
+            group_send(layer, group_name(brand_id), {"type": "job.event", "event_id": event_id})
         except Exception:  # a broker hiccup must not fail a change that already committed
             logger.warning("job event broadcast failed", extra={"brand_id": brand_id})
 

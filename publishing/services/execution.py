@@ -15,13 +15,13 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Func, JSONField, Value, When
+from django.db.models import Case, F, Func, JSONField, Prefetch, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from connections.providers import base as pb
 from publishing import backoff, state
-from publishing.models import JobStatus, PublishAttempt, PublishJob
+from publishing.models import JobStatus, PostMedia, PublishAttempt, PublishJob
 from publishing.services import platform_calls
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,11 @@ def job_execute(job_id: int) -> str:
     lease = timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
     if state.claim_for_publishing(job_id, lease_until=lease) is None:
         return "not_claimed"
-    job = PublishJob.objects.select_related("post__brand", "connection").get(pk=job_id)
+    job = (
+        PublishJob.objects.select_related("post__brand", "connection")
+        .prefetch_related(Prefetch("post__post_media", PostMedia.objects.select_related("asset")))
+        .get(pk=job_id)
+    )
     blocked = platform_calls.blocked_until(job.connection_id)
     if blocked is not None:
         # Another job of this account hit the rate limit: wait for its reset without a call.

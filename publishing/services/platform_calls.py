@@ -40,7 +40,7 @@ def build_content(job: PublishJob) -> pb.PostContent:
             duration_s=item.asset.duration_s,
             alt_text=item.asset.alt_text,
         )
-        for item in post.post_media.select_related("asset")
+        for item in post.attachments()
     )
     options: dict[str, Any] = {}
     if job.platform == "google_business":

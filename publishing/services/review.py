@@ -30,7 +30,7 @@ def _inputs(post: Post, platforms: list[str] | None = None) -> dict:
             size_bytes=item.asset.size_bytes,
             duration_s=item.asset.duration_s,
         )
-        for item in post.post_media.select_related("asset")
+        for item in post.attachments()
     ]
     return {
         "text": post.text,

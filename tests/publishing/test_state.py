@@ -85,6 +85,34 @@ def test_a_second_claim_of_the_same_job_claims_nothing(job):
     assert JobEvent.objects.filter(job=job).count() == 1
 
 
+def test_the_event_carries_the_row_as_the_update_left_it(job, django_assert_num_queries):
+    """The UPDATE returns what the event needs: the bumped attempt, the new permalink."""
+    from django.utils import timezone
+
+    _force_status(job, S.QUEUED)
+    # UPDATE ... RETURNING and the INSERT of the event, in a savepoint (the test's transaction)
+    with django_assert_num_queries(4):
+        claimed = state.claim_for_publishing(job.pk, lease_until=timezone.now())
+    published = state.transition(
+        job.pk, expected=S.PUBLISHING, to=S.PUBLISHED, extra_where={"attempts": 1},
+        permalink="https://x.com/i/web/status/1",
+    )  # fmt: skip
+
+    assert (claimed.attempt, claimed.permalink) == (1, "")
+    assert (published.attempt, published.permalink) == (1, "https://x.com/i/web/status/1")
+    assert (published.brand_id, published.post_id) == (job.brand_id, job.post_id)
+
+
+def test_extra_where_guards_the_transition(job):
+    _force_status(job, S.PUBLISHING)
+
+    with pytest.raises(state.TransitionRefused):
+        state.transition(job.pk, expected=S.PUBLISHING, to=S.FAILED, extra_where={"attempts": 7})
+
+    job.refresh_from_db()
+    assert job.status == S.PUBLISHING
+
+
 def test_job_events_cannot_be_rewritten(job):
     _force_status(job, S.QUEUED)
     event = state.transition(job.pk, expected=S.QUEUED, to=S.CANCELLED)
