@@ -237,3 +237,27 @@ def test_a_varied_batch_gives_exactly_the_reports_of_one_post_at_a_time(brand, o
         "pii_card", "pii_iban", "banned_phrase", "banned_claim", "missing_disclaimer",
         "missing_hashtag", "competitor_mention", "review_keyword",
     }  # fmt: skip
+
+
+def test_a_batch_runs_with_the_collector_paused_and_leaves_no_cycles(brand, owner):
+    """validate_posts pauses the cyclic collector (core.gc_pause) on the grounds that its
+    objects form no cycles: with the collector off, a varied batch leaves nothing for it."""
+    import gc
+
+    services.policy_update(
+        brand=brand, actor=owner, banned_phrases=["guaranteed"], competitors=["Globex Tea"],
+        required_hashtags=["AcmeCoffee"], required_disclaimers=["Ad."],
+        review_keywords=["giveaway"], compliance_packs=["alcohol", "financial_services"],
+    )  # fmt: skip
+    posts = _varied_posts(random.Random(5), 120)
+    validate_posts(brand=brand, posts=posts[:5])  # policy cached, model loaded
+    assert gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        reports = validate_posts(brand=brand, posts=posts)
+        assert not gc.isenabled()  # a pause that began with the collector off leaves it off
+        del reports
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
