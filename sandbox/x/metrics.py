@@ -23,7 +23,7 @@ from sandbox import tokens
 from sandbox.analytics.usage import env_limit, window_usage
 from sandbox.common import endpoint, json_response
 from sandbox.published.models import SandboxPost
-from sandbox.x import publish
+from sandbox.x import display, publish
 from sandbox.x.errors import problem
 
 P = "x"
@@ -57,7 +57,10 @@ def _rate_headers(response: HttpResponse) -> HttpResponse:
 
 
 def _tweet(post: SandboxPost, fields: set[str]) -> dict:
-    data = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}
+    shown, urls = display.render(post)
+    data = {"id": post.post_id, "text": shown, "edit_history_tweet_ids": [post.post_id]}
+    if "entities" in fields and urls:
+        data["entities"] = {"urls": urls}
     if "created_at" in fields:
         data["created_at"] = post.created_at.isoformat().replace("+00:00", "Z")
     if "author_id" in fields:

@@ -7,6 +7,8 @@
 - POST /2/media/upload (multipart `media`, `media_category`) -> {"data": {"id", "media_key",
   "size", "expires_after_secs", "image": {...}}}.
 - GET /2/tweets/{id}, GET /2/users/{id}/tweets (recent posts, newest first) for read-back.
+- Text in answers as X shows it: links as t.co, media link appended, HTML-escaped
+  (sandbox/x/display.py); `entities.urls` with tweet.fields=entities.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sandbox import tokens
 from sandbox.common import endpoint, json_response
 from sandbox.published.models import SandboxMedia, SandboxPost
+from sandbox.x import display
 from sandbox.x.errors import problem
 
 P = "x"
@@ -125,22 +128,30 @@ def tweets_create(request: HttpRequest) -> HttpResponse:
         media_ids=media_ids,
         payload=body,
     )
-    response = json_response({"data": {"id": post.post_id, "text": text}}, 201)
+    shown, _ = display.render(post)
+    response = json_response({"data": {"id": post.post_id, "text": shown}}, 201)
     for key, value in headers.items():
         response[key] = value
     return response
 
 
-def _tweet(post: SandboxPost) -> dict:
+def _tweet(post: SandboxPost, fields: set[str]) -> dict:
+    shown, urls = display.render(post)
     data = {
         "id": post.post_id,
-        "text": post.text,
+        "text": shown,
         "author_id": post.account_id,
         "created_at": post.created_at.isoformat().replace("+00:00", "Z"),
     }
     if post.reply_to:
         data["referenced_tweets"] = [{"type": "replied_to", "id": post.reply_to}]
+    if "entities" in fields and urls:
+        data["entities"] = {"urls": urls}
     return data
+
+
+def _fields(request: HttpRequest) -> set[str]:
+    return set(filter(None, request.GET.get("tweet.fields", "").split(",")))
 
 
 @endpoint(P, "tweets_lookup")
@@ -159,7 +170,7 @@ def tweet_lookup(request: HttpRequest, tweet_id: str) -> HttpResponse:
                 ]
             }
         )  # X answers 200 with an errors array for a missing id
-    return json_response({"data": _tweet(post)})
+    return json_response({"data": _tweet(post, _fields(request))})
 
 
 @endpoint(P, "user_tweets")
@@ -177,7 +188,8 @@ def user_tweets(request: HttpRequest, user_id: str) -> HttpResponse:
     if page_token.isdigit():
         posts = posts.filter(id__lt=int(page_token))
     page = list(posts[: limit + 1])
-    data = [_tweet(post) for post in page[:limit]]
+    fields = _fields(request)
+    data = [_tweet(post, fields) for post in page[:limit]]
     meta: dict = {"result_count": len(data)}
     if len(page) > limit:
         meta["next_token"] = str(page[limit - 1].pk)

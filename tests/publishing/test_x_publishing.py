@@ -271,6 +271,39 @@ def test_a_reset_before_the_post_was_accepted_is_checked_then_sent_once(brand, o
     ]
 
 
+def test_a_lost_post_with_links_is_found_in_its_t_co_form_and_not_sent_again(brand, owner, x_live):
+    """X answers with links as t.co and & < > escaped: the lookup must still know the post."""
+    add_fault(
+        platform="x", kind="connection_reset", scope="publish", options={"after_accept": True}
+    )
+    text = "Beans & brews <new> at acme.example.com, menu: https://acme.example.com/menu?a=1&b=2."
+    job = _queued_job(brand, owner, x_live, text=text, link="https://acme.example.com/story")
+
+    assert execution.job_execute(job.pk) == "reconciling"
+    assert execution.job_reconcile(job.pk) == "published"
+
+    post = SandboxPost.objects.get()
+    assert "https://acme.example.com/story" in post.text
+    assert SandboxRequest.objects.filter(endpoint="tweets_create").count() == 1
+
+
+def test_the_text_as_sent_is_rebuilt_from_x_answer():
+    from connections.providers.x.publish import _as_sent
+
+    tweet = {
+        "text": "Fika &amp; buns https://t.co/aaaaaaaaaa! https://t.co/bbbbbbbbbb",
+        "entities": {
+            "urls": [
+                {"url": "https://t.co/aaaaaaaaaa", "expanded_url": "http://acme.example.com"},
+                {"url": "https://t.co/bbbbbbbbbb", "media_key": "3_1",
+                 "expanded_url": "https://x.com/i/web/status/1/photo/1"},
+            ]
+        },
+    }  # fmt: skip
+
+    assert _as_sent(tweet).strip() == "Fika & buns http://acme.example.com!"
+
+
 @pytest.mark.parametrize("variant", ["after_accept", "mid_answer"])
 def test_a_reset_after_the_post_was_accepted_is_found_and_not_sent_again(
     brand, owner, x_live, variant
@@ -292,3 +325,25 @@ def test_a_reset_after_the_post_was_accepted_is_found_and_not_sent_again(
         ("publish", "unknown"),
         ("reconcile", "found"),
     ]
+
+
+def test_the_sandbox_shows_text_as_x_does():
+    """Links as t.co (the original in entities.urls), a media link appended, & < > escaped."""
+    from sandbox.x.display import render
+
+    post = SandboxPost(
+        platform="x", post_id="42", media_ids=["9"],
+        text="New <blend> & more: https://acme.example.com/a, or acme.example.com.",
+    )  # fmt: skip
+
+    shown, urls = render(post)
+
+    assert shown.startswith("New &lt;blend&gt; &amp; more: https://t.co/")
+    assert [u["expanded_url"] for u in urls] == [
+        "https://acme.example.com/a",
+        "http://acme.example.com",
+        "https://x.com/i/web/status/42/photo/1",
+    ]
+    assert all(shown[u["start"] : u["end"]] == u["url"] for u in urls)
+    assert shown.endswith(" " + urls[-1]["url"]) and urls[-1]["media_key"] == "3_9"
+    assert "acme.example.com" not in shown

@@ -10,6 +10,8 @@ https://docs.x.com/x-api/posts/creation-of-a-post
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,7 +62,10 @@ def _recent(
 ) -> list[dict[str, Any]]:
     """The user's posts since `since` (newest first), following pagination: a busy account
     can have far more than one page of posts since the attempt started."""
-    params: dict[str, Any] = {"max_results": 100, "tweet.fields": "created_at,referenced_tweets"}
+    params: dict[str, Any] = {
+        "max_results": 100,
+        "tweet.fields": "created_at,referenced_tweets,entities",
+    }
     if since:
         params["start_time"] = since
     tweets: list[dict[str, Any]] = []
@@ -85,6 +90,29 @@ def _since_marker() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _as_sent(tweet: dict[str, Any]) -> str:
+    """A tweet's text as it was sent, from X's answer: X shows every link as a t.co link (and
+    names the original in entities.urls), appends a t.co link to attached media, and escapes
+    &, < and > as HTML entities. Matching the raw text would miss any post with a link, and
+    a lost post that is not found is sent again."""
+    text = str(tweet.get("text") or "")
+    for entity in (tweet.get("entities") or {}).get("urls") or []:
+        short = entity.get("url")
+        if not short:
+            continue
+        original = "" if entity.get("media_key") else entity.get("expanded_url") or short
+        text = text.replace(short, original, 1)
+    return html.unescape(text)
+
+
+_SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
+
+
+def _comparable(text: str) -> str:
+    # X expands a bare domain with http://: compare links without their scheme.
+    return _SCHEME.sub("", text).strip()
+
+
 def _find_part(
     recent: list[dict[str, Any]], text: str, reply_to: str | None, after: str | None = None
 ) -> str | None:
@@ -94,7 +122,7 @@ def _find_part(
             for r in tweet.get("referenced_tweets") or []
             if r.get("type") == "replied_to"
         ]
-        if tweet.get("text") != text:
+        if _comparable(_as_sent(tweet)) != _comparable(text):
             continue
         if reply_to and reply_to not in replied:
             continue
