@@ -103,18 +103,7 @@ class _Composer:
         )  # fmt: skip
 
     def media_specs(self, ids: list[int]) -> list[MediaSpec]:
-        # What validation needs of each attachment, as publishing.services.review builds it.
-        return [
-            MediaSpec(
-                type="gif" if a.mime == "image/gif" else a.kind,
-                mime=a.mime,
-                width=a.width,
-                height=a.height,
-                size_bytes=a.size_bytes,
-                duration_s=a.duration_s,
-            )  # fmt: skip
-            for a in self.assets(ids)
-        ]
+        return [asset.media_spec() for asset in self.assets(ids)]
 
     def assets(self, ids: list[int]) -> list:
         found = {a.pk: a for a in selectors.media_for_brand(brand=self.brand).filter(pk__in=ids)}

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from audit.models import AppendOnlyModel
+from validation.types import MediaSpec
 
 
 class JobStatus(models.TextChoices):
@@ -71,6 +72,18 @@ class MediaAsset(models.Model):
     @property
     def kind(self) -> str:
         return self.mime.split("/", 1)[0]
+
+    def media_spec(self) -> MediaSpec:
+        """What validation checks of this attachment (a GIF is its own type on the platforms
+        that animate it)."""
+        return MediaSpec(
+            type="gif" if self.mime == "image/gif" else self.kind,
+            mime=self.mime,
+            width=self.width,
+            height=self.height,
+            size_bytes=self.size_bytes,
+            duration_s=self.duration_s,
+        )
 
     @property
     def public_url(self) -> str:

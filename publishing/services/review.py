@@ -16,22 +16,11 @@ from audit.services import record_action
 from publishing.models import Post, ReviewStatus
 from publishing.services.posts import PublishingError
 from validation.services import content_hash, record_validation, validate_post
-from validation.types import MediaSpec
 
 
 def _inputs(post: Post, platforms: list[str] | None = None) -> dict:
     platforms = platforms or sorted({job.platform for job in post.jobs.all()})
-    media = [
-        MediaSpec(
-            type="gif" if item.asset.mime == "image/gif" else item.asset.kind,
-            mime=item.asset.mime,
-            width=item.asset.width,
-            height=item.asset.height,
-            size_bytes=item.asset.size_bytes,
-            duration_s=item.asset.duration_s,
-        )
-        for item in post.attachments()
-    ]
+    media = [item.asset.media_spec() for item in post.attachments()]
     return {
         "text": post.text,
         "platforms": platforms,
