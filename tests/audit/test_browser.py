@@ -3,45 +3,19 @@ right number, and clicking it opens the list behind it."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from publishing.models import JobStatus
+from tests import browser
 from tests.audit.conftest import bulk_jobs, make_connection
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = browser.MARKS
 
 
 @pytest.fixture
 def page():
-    # Playwright's sync API runs an event loop in this thread; let the test's ORM calls through.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        context = browser.new_context()
-        context.set_default_timeout(20_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with browser.open_page() as page:
+        yield page
 
 
 def test_the_dashboard_shows_failures_and_opens_the_list_behind_them(

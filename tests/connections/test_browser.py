@@ -1,62 +1,18 @@
 """The connection wizard in a real browser (Debian's Chromium through Playwright): Connect
 opens the sandbox consent page in a popup, and the card updates when the popup reports back."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from connections.models import PlatformConnection
-from tests.conftest import PASSWORD
+from tests import browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = browser.MARKS
 
 
 @pytest.fixture
 def browser_page():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM guard would
-    # otherwise refuse the test's own database calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context()
-        context.set_default_timeout(20_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with browser.open_page() as page:
+        yield page
 
 
 def _consent_in_popup(page, base: str, brand, platform: str, button: str):
@@ -73,7 +29,7 @@ def test_connect_opens_the_consent_popup_and_the_card_turns_connected(
     sandbox, brand, owner, browser_page
 ):
     page = browser_page
-    _log_in(page, sandbox, owner)
+    browser.log_in(page, sandbox, owner)
     _consent_in_popup(page, sandbox, brand, "x", "#approve")
     page.wait_for_url("**/connections/?oauth=connected")
     card = page.locator("#card-x")
@@ -84,7 +40,7 @@ def test_connect_opens_the_consent_popup_and_the_card_turns_connected(
 
 def test_denying_in_the_popup_shows_a_cancellation(sandbox, brand, owner, browser_page):
     page = browser_page
-    _log_in(page, sandbox, owner)
+    browser.log_in(page, sandbox, owner)
     _consent_in_popup(page, sandbox, brand, "x", "#deny")
     page.wait_for_url("**/connections/?oauth=cancelled")
     assert "cancelled" in page.locator("#oauth-notice").inner_text()

@@ -15,9 +15,7 @@ without Redis the socket polls the stored events.
 from __future__ import annotations
 
 import json
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import connection as db_connection
@@ -27,19 +25,11 @@ from publishing.models import JobStatus
 from publishing.services import execution
 from publishing.services.posts import post_create, post_publish_now
 from sandbox.published.models import SandboxPost
-from tests.conftest import PASSWORD
+from tests import browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 S = JobStatus
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = browser.MARKS
 
 
 def _asgi_application():
@@ -74,26 +64,8 @@ def asgi_server(transactional_db):
 
 @pytest.fixture
 def page():
-    # Playwright's sync API runs an event loop in this thread; let the test's ORM calls through.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        context = browser.new_context()
-        context.set_default_timeout(30_000)
-        try:
-            yield context.new_page()
-        finally:
-            # While Playwright's loop runs, Django keys this thread's connection by context:
-            # close it here, or it outlives the test and blocks dropping the test database.
-            connections.close_all()
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with browser.open_page(timeout_ms=30_000, close_connections=True) as page:
+        yield page
 
 
 def _as_a_worker(work) -> None:
@@ -119,11 +91,7 @@ def _as_a_worker(work) -> None:
 
 
 def _open_posts_page(page, base: str, brand, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser.log_in(page, base, user)
     page.goto(f"{base}/brands/{brand.pk}/posts/")
     page.wait_for_function("document.getElementById('live-state').textContent === 'connected'")
 

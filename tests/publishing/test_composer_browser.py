@@ -4,56 +4,22 @@ back, and Publish now lands on the posts page with the new post listed."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from publishing.models import JobStatus, Post
-from tests.conftest import PASSWORD
+from tests import browser
 from tests.publishing.conftest import make_connection
 
-CHROMIUM = Path("/usr/bin/chromium")
 S = JobStatus
 OVER_X = "Fresh roast today, straight from the drum. " * 8  # 344 characters
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = browser.MARKS
 
 
 @pytest.fixture
 def page():
-    # Playwright's sync API runs an event loop in this thread; let the test's ORM calls through.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        context.set_default_timeout(20_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _log_in(page, base: str, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with browser.open_page(viewport={"width": 1280, "height": 1000}) as page:
+        yield page
 
 
 def test_the_live_count_and_findings_follow_the_text_and_publish_now_lists_the_post(
@@ -65,7 +31,7 @@ def test_the_live_count_and_findings_follow_the_text_and_publish_now_lists_the_p
     x = make_connection(brand, "x", "1001")
     linkedin = make_connection(brand, "linkedin", "urn:li:person:42")
     google = make_connection(brand, "google_business", "accounts/1/locations/2")
-    _log_in(page, live_server.url, editor)
+    browser.log_in(page, live_server.url, editor)
     page.goto(f"{live_server.url}/brands/{brand.pk}/posts/new/")
     x_count = page.locator('#counts .count[data-platform="x"]')
 
