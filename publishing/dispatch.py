@@ -19,7 +19,10 @@ from publishing import state
 from publishing.models import JobStatus, PublishJob
 
 S = JobStatus
-_ROW_FIELDS = ("id", "status", "brand_id", "post_id", "platform", "attempts", "permalink")
+_ROW_FIELDS = (
+    "id", "status", "brand_id", "post_id", "platform", "attempts", "permalink", "updated_at",
+)  # fmt: skip
+PUBLISH_QUEUE = "publish"  # publishing.tasks.publish_job's queue
 
 
 def _due_rows(statuses: list[str], now: datetime, limit: int) -> list[dict]:
@@ -40,6 +43,7 @@ def dispatch_due(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     limit = settings.PUBLISH_DISPATCH_BATCH
     requeue_at = now + timedelta(seconds=settings.PUBLISH_REQUEUE_SECONDS)
+    backlog = _publish_backlog()  # (asked before taking row locks: it is a network call)
     with transaction.atomic():
         rows = _due_rows([S.SCHEDULED, S.RETRYING, S.QUEUED, S.RECONCILING], now, limit)
         by_status: dict[str, list[dict]] = {}
@@ -49,9 +53,12 @@ def dispatch_due(*, now: datetime | None = None) -> dict[str, int]:
             state.bulk_transition(
                 by_status.get(status, []), expected=status, to=S.QUEUED, next_attempt_at=requeue_at
             )
-        stale = [row["id"] for row in by_status.get(S.QUEUED, [])]
-        if stale:
-            PublishJob.objects.filter(pk__in=stale, status=S.QUEUED).update(
+        queued = by_status.get(S.QUEUED, [])
+        stale = _lost_tasks(queued, now, backlog)
+        resent = set(stale)
+        waiting = [row["id"] for row in queued if row["id"] not in resent]
+        if stale or waiting:
+            PublishJob.objects.filter(pk__in=[*stale, *waiting], status=S.QUEUED).update(
                 next_attempt_at=requeue_at
             )
         reconciling = [row["id"] for row in by_status.get(S.RECONCILING, [])]
@@ -61,7 +68,8 @@ def dispatch_due(*, now: datetime | None = None) -> dict[str, int]:
             PublishJob.objects.filter(pk__in=reconciling, status=S.RECONCILING).update(
                 next_attempt_at=now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
             )
-        to_publish = [row["id"] for row in rows if row["status"] != S.RECONCILING]
+        to_publish = [row["id"] for row in rows if row["status"] not in (S.RECONCILING, S.QUEUED)]
+        to_publish += stale
 
         def send() -> None:
             for job_id in to_publish:
@@ -73,8 +81,36 @@ def dispatch_due(*, now: datetime | None = None) -> dict[str, int]:
     return {
         "queued": len(to_publish) - len(stale),
         "requeued": len(stale),
+        "waiting": len(waiting),
         "reconcile": len(reconciling),
     }
+
+
+def _lost_tasks(rows: list[dict], now: datetime, backlog: int | None) -> list[int]:
+    """The queued jobs (due for a check: their task has not run within the requeue delay)
+    whose task to send again. While the broker still holds publish tasks, theirs is almost
+    certainly among them — a backlog, not a loss — and sending more would only lengthen it
+    (each extra task is a claim that finds nothing); so a job gets another task when the
+    queue is empty, when the broker cannot say, or once it has waited a lease's length."""
+    overdue = now - timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    return [row["id"] for row in rows if not backlog or row["updated_at"] <= overdue]
+
+
+def _publish_backlog() -> int | None:
+    """Publish tasks waiting in the broker, or None when it cannot say."""
+    from kombu.exceptions import ChannelError
+
+    from config.celery import app
+
+    try:
+        with app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1)
+            declared = connection.default_channel.queue_declare(queue=PUBLISH_QUEUE, passive=True)
+            return declared.message_count
+    except ChannelError:  # no such queue: Redis drops a list once it is empty
+        return 0
+    except Exception:  # broker unreachable: fall back to re-sending
+        return None
 
 
 def reap_expired_leases(*, now: datetime | None = None) -> int:

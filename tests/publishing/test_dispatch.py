@@ -1,6 +1,7 @@
 """The Beat side: only due rows are claimed, a second tick finds nothing, stuck leases are
 reconciled, and a cancel racing the worker's claim has exactly one winner."""
 
+import contextlib
 import threading
 from datetime import timedelta
 
@@ -35,8 +36,8 @@ def test_a_tick_queues_only_due_jobs_and_a_second_tick_finds_nothing(
     with django_capture_on_commit_callbacks(execute=False):
         second = dispatch.dispatch_due()
 
-    assert first == {"queued": 3, "requeued": 0, "reconcile": 0}
-    assert second == {"queued": 0, "requeued": 0, "reconcile": 0}
+    assert first == {"queued": 3, "requeued": 0, "waiting": 0, "reconcile": 0}
+    assert second == {"queued": 0, "requeued": 0, "waiting": 0, "reconcile": 0}
     assert len(first_callbacks) == 2  # one broadcast and one send, for the whole tick
     statuses = dict(PublishJob.objects.values_list("id", "status"))
     assert {statuses[j.pk] for j in due} == {S.QUEUED}
@@ -44,20 +45,63 @@ def test_a_tick_queues_only_due_jobs_and_a_second_tick_finds_nothing(
     assert JobEvent.objects.filter(status=S.QUEUED).count() == 3
 
 
-def test_a_queued_job_whose_task_was_lost_is_sent_again(
-    make_post, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def publish_queue():
+    """The broker's publish queue, empty at the start and the end of the test."""
+    from kombu.exceptions import ChannelError
+
+    from config.celery import app
+
+    def purge():
+        # (ChannelError: never declared, nothing to purge)
+        with app.connection_for_write() as connection, contextlib.suppress(ChannelError):
+            connection.default_channel.queue_purge(dispatch.PUBLISH_QUEUE)
+
+    purge()
+    yield
+    purge()
+
+
+def _queued_and_due_for_a_check(make_post, queued_ago=timedelta(0)):
     job = _scheduled(make_post, -1)
-    with django_capture_on_commit_callbacks(execute=False):
-        dispatch.dispatch_due()
-    PublishJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
+    PublishJob.objects.filter(pk=job.pk).update(
+        status=S.QUEUED, next_attempt_at=timezone.now(), updated_at=timezone.now() - queued_ago
+    )
+    return job
+
+
+def test_a_queued_job_whose_task_was_lost_is_sent_again(
+    make_post, django_capture_on_commit_callbacks, publish_queue
+):
+    job = _queued_and_due_for_a_check(make_post)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = dispatch.dispatch_due()
+
+    assert result == {"queued": 0, "requeued": 1, "waiting": 0, "reconcile": 0}
+    assert len(callbacks) == 1  # the send
+    job.refresh_from_db()
+    assert job.status == S.QUEUED and job.next_attempt_at > timezone.now()
+
+
+def test_while_the_broker_holds_publish_tasks_a_queued_job_waits_without_a_second_task(
+    make_post, django_capture_on_commit_callbacks, publish_queue
+):
+    """A backlog, not a loss: another task would only lengthen the queue. A job that has
+    waited a lease's length gets one anyway (its task may be the one that was lost)."""
+    from publishing.tasks import publish_job
+
+    publish_job.delay(job_id=0)  # the broker holds a publish task (no worker runs here)
+    waiting = _queued_and_due_for_a_check(make_post)
+    overdue = _queued_and_due_for_a_check(make_post, queued_ago=timedelta(minutes=6))
 
     with django_capture_on_commit_callbacks(execute=False):
         result = dispatch.dispatch_due()
 
-    assert result == {"queued": 0, "requeued": 1, "reconcile": 0}
-    job.refresh_from_db()
-    assert job.status == S.QUEUED and job.next_attempt_at > timezone.now()
+    assert result == {"queued": 0, "requeued": 1, "waiting": 1, "reconcile": 0}
+    for job in (waiting, overdue):
+        job.refresh_from_db()
+        assert job.status == S.QUEUED and job.next_attempt_at > timezone.now()
 
 
 def test_an_expired_lease_is_sent_to_reconciling(make_post):
