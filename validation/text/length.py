@@ -47,22 +47,32 @@ EMOJI_RE = regex.compile(
 def _plain_weight(segment: str) -> int:
     if segment.isascii():
         return len(segment)
-    # Every emoji match has a heavy code point as its first or second character (the base
-    # or U+FE0F, U+20E3, a modifier; tested over all of Unicode), so text before the first
-    # heavy code point less one holds no emoji and weighs its length.
-    heavy = _HEAVY.search(segment)
-    if heavy is None:
+    heavy = [m.start() for m in _HEAVY.finditer(segment)]
+    if not heavy:
         return len(segment)
-    pos = max(0, heavy.start() - 1)
-    weight = pos
-    rest_parts = []
-    for match in EMOJI_RE.finditer(segment, pos):
-        rest_parts.append(segment[pos : match.start()])
-        weight += X_EMOJI_WEIGHT
-        pos = match.end()
-    rest_parts.append(segment[pos:])
-    rest = "".join(rest_parts)
-    return weight + len(rest) + len(_HEAVY.findall(rest))
+    # Every emoji match has a heavy code point as its first or second character (the base
+    # or U+FE0F, U+20E3, a modifier; tested over all of Unicode), so matches are tried only
+    # there, leftmost first: the matches one scan of the segment would find, at a fraction
+    # of the cost (the scan tries its pattern at every code point).
+    match = EMOJI_RE.match
+    emoji = emoji_length = heavy_in_emoji = 0
+    pos = i = 0
+    while i < len(heavy):
+        at = heavy[i]
+        found = match(segment, at - 1) if at - 1 >= pos else None
+        if found is None:
+            found = match(segment, at)
+        if found is None:
+            i += 1
+            continue
+        emoji += 1
+        emoji_length += found.end() - found.start()
+        pos = found.end()
+        while i < len(heavy) and heavy[i] < pos:
+            heavy_in_emoji += 1
+            i += 1
+    # Outside the emoji: every code point weighs 1, and the heavy ones 1 more.
+    return emoji * X_EMOJI_WEIGHT + len(segment) - emoji_length + len(heavy) - heavy_in_emoji
 
 
 def x_weighted_length(text: str | Analysed) -> int:
