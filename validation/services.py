@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from django.db import transaction
 from django.utils import timezone
@@ -258,7 +259,7 @@ def _validate_platform(
                 )
             ],
         )
-    findings = tuple(f for chunk in chunks for f in chunk)
+    findings = tuple(chain.from_iterable(chunks))
     unfixable = ()
     if post.autofix:
         unfixable = tuple(

@@ -362,3 +362,16 @@ def test_hinted_pii_scans_equal_the_plain_scans():
         emails = [f.span for f in pii_checks.pii(PostView(Analysed(text)), Policy())]
         plain = [m.span() for m in pii_checks.EMAIL_RE.finditer(text)]
         assert [s for s in emails if s in plain] == plain, text
+
+
+def test_lazy_token_starts_equal_the_full_scan_in_any_order_of_access():
+    rng = random.Random(11)
+    pieces = ["a", "aa", "ab", "b", "a.com", "www.a.com", "#a", "é", "🙂", "x", "aa."]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces + [" ", "  ", "\n"]) for _ in range(rng.randint(1, 30)))
+        words = text.split()
+        expected = entities.token_starts(text, words)
+        lazy = entities._LazyStarts(text, words)
+        order = list(range(len(words)))
+        rng.shuffle(order)
+        assert [lazy[i] for i in order] == [expected[i] for i in order], text

@@ -198,6 +198,12 @@ class _LazyStarts:
     def __getitem__(self, i: int) -> int:
         starts = self._starts
         if i >= len(starts):
+            # Usually the token's text occurs once in the text (a URL, a rare word): then that
+            # occurrence is the token, found by two scans in C instead of a loop over tokens.
+            word, text = self._words[i], self._text
+            first = text.find(word)
+            if text.find(word, first + 1) == -1:
+                return first
             # As token_starts(), resumed where the last call stopped.
             text, words, pos = self._text, self._words, self._pos
             for word in words[len(starts) : i + 1]:
