@@ -2,8 +2,10 @@
 
 Each page is fetched outside any transaction and stored in one of its own, so a run that
 stops midway (rate limit, lost access) keeps what it read, and the next run starts over from
-the first page (reviews are few per location; the list is newest-updated first). Every run
-writes one PlatformSyncRun row (kind "reviews").
+the first page (reviews are few per location; the list is newest-updated first). A run that
+read every page also removes the reviews the platform no longer lists (deleted by their
+authors or removed by Google): the platform is the source of truth. Every run writes one
+PlatformSyncRun row (kind "reviews").
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def reviews_sync(*, connection: PlatformConnection) -> SyncResult:
     error: pb.ProviderError | None = None
     summary: dict = {}
     page_token = ""
+    complete = False  # every page read
     try:
         while pages < MAX_PAGES:
             page = with_token(
@@ -97,6 +100,7 @@ def reviews_sync(*, connection: PlatformConnection) -> SyncResult:
             records += len(page.reviews)
             summary = {"average_rating": page.average_rating, "total": page.total_count}
             if not page.next_page_token:
+                complete = True
                 break
             page_token = page.next_page_token
     except pb.ProviderError as exc:
@@ -104,6 +108,10 @@ def reviews_sync(*, connection: PlatformConnection) -> SyncResult:
         if isinstance(exc, pb.AuthRevoked) and connection.status != ConnectionStatus.NEEDS_REAUTH:
             mark_needs_reauth(connection, exc)
         logger.warning("reviews sync of connection %s stopped: %s", connection.pk, exc.code)
+    if complete:
+        # What this run did not touch is gone from the platform.
+        gone = Review.objects.filter(connection=connection, last_synced_at__lt=started)
+        summary["removed"] = gone.delete()[0]
     outcome = "ok" if error is None else ("partial" if records else "error")
     record_sync_run(
         connection=connection, kind=KIND, started_at=started, finished_at=timezone.now(),

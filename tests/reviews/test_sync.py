@@ -83,6 +83,30 @@ def test_a_second_sync_updates_reviews_in_place(seeded):
     assert PlatformSyncRun.objects.filter(kind="reviews").count() == 2
 
 
+def test_a_review_the_platform_no_longer_lists_is_removed_after_a_complete_run(seeded):
+    SandboxPost.objects.get(kind="REVIEW", text__startswith="Good coffee").delete()
+
+    result = reviews_sync(connection=seeded)
+
+    assert result.outcome == "ok"
+    assert "Sam Lee" not in set(Review.objects.values_list("reviewer_name", flat=True))
+    assert Review.objects.count() == 4
+    assert PlatformSyncRun.objects.latest("id").details["removed"] == 1
+
+
+def test_a_run_that_stops_midway_removes_nothing(google, monkeypatch):
+    seed_reviews(LOCATION, count=60, seed=2)
+    reviews_sync(connection=google)
+    SandboxPost.objects.filter(kind="REVIEW").order_by("id").first().delete()
+    monkeypatch.setenv("SANDBOX_GOOGLE_V4_QPM", "3")  # the first run's two calls + one
+
+    result = reviews_sync(connection=google)
+
+    assert result.outcome == "partial"
+    assert Review.objects.count() == 60  # the unread second page may still hold it
+    assert "removed" not in PlatformSyncRun.objects.latest("id").details
+
+
 def test_a_quota_stop_midway_keeps_what_was_read_and_records_a_partial_run(google, monkeypatch):
     seed_reviews(LOCATION, count=60, seed=1)
     monkeypatch.setenv("SANDBOX_GOOGLE_V4_QPM", "1")
