@@ -22,7 +22,7 @@ S = JobStatus
 _ROW_FIELDS = (
     "id", "status", "brand_id", "post_id", "platform", "attempts", "permalink", "updated_at",
 )  # fmt: skip
-PUBLISH_QUEUE = "publish"  # publishing.tasks.publish_job's queue
+PUBLISH_QUEUE = "publish"  # publish and reconcile tasks (publishing/tasks.py)
 
 
 def _due_rows(statuses: list[str], now: datetime, limit: int) -> list[dict]:

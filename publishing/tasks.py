@@ -13,12 +13,19 @@ from publishing import dispatch
 from publishing.services import execution, platform_calls
 
 
-@shared_task(name="publishing.publish_job", queue="publish", acks_late=True, ignore_result=True)
+@shared_task(
+    name="publishing.publish_job", queue=dispatch.PUBLISH_QUEUE, acks_late=True, ignore_result=True
+)
 def publish_job(*, job_id: int) -> str:
     return execution.job_execute(job_id)
 
 
-@shared_task(name="publishing.reconcile_job", queue="publish", acks_late=True, ignore_result=True)
+@shared_task(
+    name="publishing.reconcile_job",
+    queue=dispatch.PUBLISH_QUEUE,
+    acks_late=True,
+    ignore_result=True,
+)
 def reconcile_job(*, job_id: int) -> str:
     return execution.job_reconcile(job_id)
 
