@@ -3,7 +3,7 @@
 import pytest
 
 from connections.models import PlatformConnection
-from publishing.services.posts import post_create
+from publishing.services.posts import post_create, post_publish_now
 
 
 def make_connection(brand, platform="x", account_id="1001", **extra):
@@ -93,3 +93,17 @@ def sandbox_x_connection(brand, *, access_ttl=7200, refresh=True, user_id=None, 
 @pytest.fixture
 def x_live(sandbox, brand):
     return sandbox_x_connection(brand)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded media go to a temporary MEDIA_ROOT (served to the sandbox at their URL)."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
+    """A post to one connection, published now: its job, queued (not held for review)."""
+    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
+    assert post_publish_now(post=post, actor=owner), "held for review"
+    return post.jobs.get()

@@ -17,11 +17,11 @@ from publishing import state
 from publishing.models import JobStatus
 from publishing.services import execution, platform_calls
 from publishing.services.media import media_create
-from publishing.services.posts import post_create, post_publish_now
 from sandbox.faults import add_fault
 from sandbox.identities import FACEBOOK_PAGES
 from sandbox.models import SandboxRequest, SandboxToken
 from sandbox.published.models import SandboxMedia, SandboxPost
+from tests.publishing.conftest import queued_job
 from tests.sandbox_accounts import sandbox_connection
 
 S = JobStatus
@@ -38,12 +38,6 @@ def jpeg(seed: int = 0, size: int = 2048) -> bytes:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def page(sandbox, brand, media_root):
     return sandbox_connection(brand, "facebook")
 
@@ -51,12 +45,6 @@ def page(sandbox, brand, media_root):
 def photo(brand, owner, name="cup.jpg", seed=0):
     upload = SimpleUploadedFile(name, jpeg(seed), content_type="image/jpeg")
     return media_create(brand=brand, actor=owner, file=upload, width=1200, height=900)
-
-
-def queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    assert post_publish_now(post=post, actor=owner), "held for review"
-    return post.jobs.get()
 
 
 def requeue(job):

@@ -10,6 +10,7 @@ tells a real MP4 from other bytes by its first box.
 """
 
 import struct
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,12 +21,12 @@ from publishing import state
 from publishing.models import JobStatus
 from publishing.services import execution
 from publishing.services.media import media_create
-from publishing.services.posts import post_create, post_publish_now
 from sandbox.facebook.videos import NOT_PROCESSED
 from sandbox.faults import add_fault
 from sandbox.identities import FACEBOOK_PAGES
 from sandbox.models import SandboxRequest
 from sandbox.published.models import SandboxMedia, SandboxPost
+from tests.publishing.conftest import queued_job as shared_queued_job
 from tests.sandbox_accounts import sandbox_connection
 
 S = JobStatus
@@ -47,12 +48,6 @@ def short_waits(settings):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def page(sandbox, brand, media_root):
     return sandbox_connection(brand, "facebook")
 
@@ -62,10 +57,7 @@ def clip(brand, owner, data=None, name="clip.mp4"):
     return media_create(brand=brand, actor=owner, file=upload, duration_s=12.0)
 
 
-def queued_job(brand, owner, connection, text="Our roastery in 12 seconds", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    assert post_publish_now(post=post, actor=owner), "held for review"
-    return post.jobs.get()
+queued_job = partial(shared_queued_job, text="Our roastery in 12 seconds")
 
 
 def requeue(job):

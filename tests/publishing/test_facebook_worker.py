@@ -12,7 +12,6 @@ from sandbox.models import SandboxRequest
 from sandbox.published.models import SandboxMedia, SandboxPost
 from tests.publishing.test_facebook_publishing import (  # noqa: F401 (fixtures)
     PAGE,
-    media_root,
     page,
     photo,
 )

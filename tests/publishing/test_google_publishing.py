@@ -11,10 +11,10 @@ from connections.providers import base as pb
 from connections.providers.google_business.publish import local_post
 from publishing.models import JobStatus, MediaAsset
 from publishing.services import execution, platform_calls
-from publishing.services.posts import post_create, post_publish_now
 from sandbox.faults import add_fault
 from sandbox.models import SandboxRequest
 from sandbox.published.models import SandboxPost
+from tests.publishing.conftest import queued_job
 from tests.sandbox_accounts import sandbox_connection
 from validation.services import policy_update
 
@@ -35,17 +35,11 @@ def _photo(brand, sandbox, name="latte"):
     )  # fmt: skip
 
 
-def _queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    assert post_publish_now(post=post, actor=owner), "held for review"
-    return post.jobs.get()
-
-
 def test_a_standard_post_with_a_photo_and_a_link_goes_out_with_a_learn_more_button(
     brand, owner, google, sandbox
 ):
     photo = _photo(brand, sandbox)
-    job = _queued_job(
+    job = queued_job(
         brand, owner, google, text="Our autumn blend is here.",
         link="https://acme.example/autumn", media=[photo.pk],
     )  # fmt: skip
@@ -73,7 +67,7 @@ def test_an_event_post_sends_its_title_schedule_and_button(brand, owner, google)
         "title": "Latte art night", "start": "2026-05-01T18:30", "end": "2026-05-01T21:00",
         "cta_type": "BOOK", "cta_url": "https://acme.example/book",
     }  # fmt: skip
-    job = _queued_job(
+    job = queued_job(
         brand, owner, google, text="Come and pour with us.", google_post_type="EVENT",
         google_details=details,
     )  # fmt: skip
@@ -105,7 +99,7 @@ def test_an_offer_post_sends_its_coupon_and_terms_and_no_button(brand, owner, go
         "coupon_code": "TWOFOR1", "redeem_url": "https://acme.example/redeem",
         "terms": "One per customer.",
     }  # fmt: skip
-    job = _queued_job(
+    job = queued_job(
         brand, owner, google, text="Bring a friend this week.", google_post_type="OFFER",
         google_details=details, link="https://acme.example/offer",
     )  # fmt: skip
@@ -131,7 +125,7 @@ def test_an_offer_post_sends_its_coupon_and_terms_and_no_button(brand, owner, go
 
 
 def test_a_call_button_is_sent_without_a_url(brand, owner, google):
-    job = _queued_job(
+    job = queued_job(
         brand, owner, google, text="Order by phone.", google_details={"cta_type": "CALL"}
     )
 
@@ -195,7 +189,7 @@ def test_a_post_google_rejects_fails_with_the_reason(brand, owner, google):
     # The brand's own number passes our checks; Google's post policy still refuses numbers in
     # the text (the CALL button is for that), and answers state REJECTED.
     policy_update(brand=brand, actor=owner, allowed_contacts=["+33 1 42 68 53 00"])
-    job = _queued_job(brand, owner, google, text="Call us on +33 1 42 68 53 00 to book.")
+    job = queued_job(brand, owner, google, text="Call us on +33 1 42 68 53 00 to book.")
 
     assert execution.job_execute(job.pk) == "failed"
 
@@ -210,7 +204,7 @@ def test_googles_invalid_argument_fails_the_job_with_googles_message(brand, owne
         brand=brand, source_url=f"{sandbox}/sandbox/nowhere/gone.png", mime="image/png",
         width=1200, height=900,
     )  # fmt: skip
-    job = _queued_job(brand, owner, google, text="A photo that is gone", media=[missing.pk])
+    job = queued_job(brand, owner, google, text="A photo that is gone", media=[missing.pk])
 
     assert execution.job_execute(job.pk) == "failed"
 
@@ -222,7 +216,7 @@ def test_googles_invalid_argument_fails_the_job_with_googles_message(brand, owne
 
 def test_resource_exhausted_retries_after_the_minute(brand, owner, google):
     add_fault(platform="google_business", kind="status", scope="publish", options={"status": 429})
-    job = _queued_job(brand, owner, google)
+    job = queued_job(brand, owner, google)
     before = timezone.now()
 
     assert execution.job_execute(job.pk) == "rate_limited"
@@ -238,8 +232,8 @@ def test_the_sandboxs_per_minute_quota_answers_resource_exhausted(
     brand, owner, google, monkeypatch
 ):
     monkeypatch.setenv("SANDBOX_GOOGLE_V4_QPM", "1")
-    first = _queued_job(brand, owner, google, text="First")
-    second = _queued_job(brand, owner, google, text="Second")
+    first = queued_job(brand, owner, google, text="First")
+    second = queued_job(brand, owner, google, text="Second")
 
     assert execution.job_execute(first.pk) == "published"
     assert execution.job_execute(second.pk) == "rate_limited"
@@ -249,7 +243,7 @@ def test_the_sandboxs_per_minute_quota_answers_resource_exhausted(
 
 def test_a_location_the_user_lost_access_to_pauses_the_job(brand, owner, sandbox):
     elsewhere = sandbox_connection(brand, "google_business", account_id="accounts/999/locations/7")
-    job = _queued_job(brand, owner, elsewhere)
+    job = queued_job(brand, owner, elsewhere)
 
     assert execution.job_execute(job.pk) == "paused"
 
@@ -261,7 +255,7 @@ def test_a_location_the_user_lost_access_to_pauses_the_job(brand, owner, sandbox
 
 def test_a_5xx_is_retried(brand, owner, google):
     add_fault(platform="google_business", kind="status", scope="publish", options={"status": 503})
-    job = _queued_job(brand, owner, google)
+    job = queued_job(brand, owner, google)
 
     assert execution.job_execute(job.pk) == "retrying"
 
@@ -277,7 +271,7 @@ def test_a_lost_answer_is_reconciled_from_the_locations_posts_without_posting_ag
         platform="google_business", kind="accepted_timeout", scope="publish",
         options={"seconds": 2},
     )  # fmt: skip
-    job = _queued_job(brand, owner, google, text="Did it go?")
+    job = queued_job(brand, owner, google, text="Did it go?")
 
     assert execution.job_execute(job.pk) == "reconciling"
     assert execution.job_reconcile(job.pk) == "published"
@@ -296,7 +290,7 @@ def test_the_lookup_after_a_lost_answer_pages_through_a_busy_locations_posts(
         platform="google_business", kind="accepted_timeout", scope="publish",
         options={"seconds": 2},
     )  # fmt: skip
-    job = _queued_job(brand, owner, google, text="Only once")
+    job = queued_job(brand, owner, google, text="Only once")
     assert execution.job_execute(job.pk) == "reconciling"
     for n in range(120):
         SandboxPost.objects.create(
@@ -325,7 +319,7 @@ def test_more_than_one_photo_is_refused_before_anything_is_sent():
 
 
 def test_a_saved_post_name_is_described_from_google_without_listing(brand, owner, google):
-    job = _queued_job(brand, owner, google, text="Look me up")
+    job = queued_job(brand, owner, google, text="Look me up")
     execution.job_execute(job.pk)
     job.refresh_from_db()
 

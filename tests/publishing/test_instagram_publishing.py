@@ -27,11 +27,12 @@ from publishing import state
 from publishing.models import JobStatus
 from publishing.services import execution, platform_calls
 from publishing.services.media import media_create
-from publishing.services.posts import post_create, post_publish_now
+from publishing.services.posts import post_create
 from sandbox.faults import add_fault
 from sandbox.identities import INSTAGRAM_ACCOUNT
 from sandbox.models import SandboxRequest
 from sandbox.published.models import SandboxMedia, SandboxPost
+from tests.publishing.conftest import queued_job
 from tests.sandbox_accounts import sandbox_connection
 
 S = JobStatus
@@ -83,12 +84,6 @@ def fast_polling(settings):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def ig(sandbox, brand, media_root):
     return sandbox_connection(brand, "instagram")
 
@@ -100,12 +95,6 @@ def photo(brand, owner, name="cup.jpg", *, width=1080, height=1080, data=None, m
         brand=brand, actor=owner, file=upload, mime=mime, width=width, height=height,
         alt_text=f"Photo {name}",
     )  # fmt: skip
-
-
-def queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    assert post_publish_now(post=post, actor=owner), "held for review"
-    return post.jobs.get()
 
 
 def requeue(job):

@@ -7,6 +7,8 @@ Videos and images are MediaAssets served by the live server at their public URL 
 is a temporary directory); the sandbox downloads them as Instagram would.
 """
 
+from functools import partial
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -15,10 +17,10 @@ from connections.providers import get_provider
 from publishing.models import JobStatus
 from publishing.services import execution
 from publishing.services.media import media_create
-from publishing.services.posts import post_create, post_publish_now
 from sandbox.faults import add_fault
 from sandbox.models import SandboxRequest
 from sandbox.published.models import SandboxMedia, SandboxPost
+from tests.publishing.conftest import queued_job as shared_queued_job
 from tests.publishing.test_facebook_video import mp4
 from tests.publishing.test_instagram_publishing import jpeg
 from tests.sandbox_accounts import sandbox_connection
@@ -32,12 +34,6 @@ def fast_polling(settings):
     settings.PUBLISH_INSTAGRAM_POLL_MS = 10
     settings.PUBLISH_INSTAGRAM_MAX_WAIT_SECONDS = 20
     settings.PUBLISH_VIDEO_MAX_WAIT_SECONDS = 20
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture
@@ -57,10 +53,7 @@ def photo(brand, owner, name="cup.jpg"):
     return media_create(brand=brand, actor=owner, file=upload, width=1080, height=1080)
 
 
-def queued_job(brand, owner, connection, text="Behind the roaster #coffee", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    assert post_publish_now(post=post, actor=owner), "held for review"
-    return post.jobs.get()
+queued_job = partial(shared_queued_job, text="Behind the roaster #coffee")
 
 
 def calls(endpoint=None, method=None):

@@ -13,7 +13,7 @@ import pytest
 from publishing.models import JobStatus
 from publishing.services.posts import post_create, post_publish_now
 from sandbox.published.models import SandboxMedia, SandboxPost
-from tests.publishing.test_instagram_publishing import media_root, photo  # noqa: F401
+from tests.publishing.test_instagram_publishing import photo
 from tests.publishing.test_worker_integration import (  # noqa: F401
     Worker,
     _all,

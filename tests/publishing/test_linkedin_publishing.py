@@ -26,11 +26,11 @@ from publishing import state
 from publishing.models import JobStatus
 from publishing.services import execution, platform_calls
 from publishing.services.media import media_create
-from publishing.services.posts import post_create, post_publish_now
 from sandbox.faults import add_fault
 from sandbox.linkedin.little import parse
 from sandbox.models import SandboxRequest, SandboxToken
 from sandbox.published.models import SandboxMedia, SandboxPost
+from tests.publishing.conftest import queued_job
 from tests.sandbox_accounts import sandbox_connection
 
 S = JobStatus
@@ -88,12 +88,6 @@ def upload_images(brand, owner, count: int, alt: str = "") -> list:
         )
         for i in range(count)
     ]
-
-
-def queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    assert post_publish_now(post=post, actor=owner), "held for review"
-    return post.jobs.get()
 
 
 def requeue(job):

@@ -31,11 +31,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_a_multi_image_post_goes_out_through_the_worker(worker, media_root, brand, owner):  # noqa: F811
     org = sandbox_connection(brand, "linkedin", account_id=ORG, display_name="Acme Corp")
     photos = upload_images(brand, owner, 4, alt="Roast")

@@ -4,15 +4,9 @@ random name, with the recorded type; nothing else under /media/ is served."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 def _upload(api_client_for, editor, brand, name="launch-secret.jpg"):

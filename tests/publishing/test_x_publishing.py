@@ -11,19 +11,13 @@ from connections.providers import base as pb
 from connections.providers import get_provider
 from publishing.models import JobStatus
 from publishing.services import execution, platform_calls
-from publishing.services.posts import post_create, post_publish_now
 from sandbox.faults import add_fault
 from sandbox.models import SandboxRequest, SandboxToken
 from sandbox.published.models import SandboxPost
+from tests.publishing.conftest import queued_job
 
 S = JobStatus
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _queued_job(brand, owner, connection, text="Fresh roast today", **kwargs):
-    post = post_create(brand=brand, author=owner, text=text, targets=[connection.pk], **kwargs)
-    post_publish_now(post=post, actor=owner)
-    return post.jobs.get()
 
 
 def _requeue(job):
@@ -34,7 +28,7 @@ def _requeue(job):
 
 
 def test_publish_now_posts_once_and_records_the_permalink(brand, owner, x_live):
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     outcome = execution.job_execute(job.pk)
 
@@ -53,7 +47,7 @@ def test_publish_now_posts_once_and_records_the_permalink(brand, owner, x_live):
 
 
 def test_a_second_delivery_of_the_same_job_posts_nothing(brand, owner, x_live):
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "published"
     assert execution.job_execute(job.pk) == "not_claimed"
@@ -62,7 +56,7 @@ def test_a_second_delivery_of_the_same_job_posts_nothing(brand, owner, x_live):
 
 
 def test_a_thread_is_posted_as_a_reply_chain(brand, owner, x_live):
-    job = _queued_job(brand, owner, x_live, text="One\n\nTwo\n\nThree", x_thread=True)
+    job = queued_job(brand, owner, x_live, text="One\n\nTwo\n\nThree", x_thread=True)
 
     execution.job_execute(job.pk)
 
@@ -77,7 +71,7 @@ def test_a_rate_limited_thread_waits_for_the_reset_and_resumes_after_the_last_po
     brand, owner, x_live, monkeypatch
 ):
     monkeypatch.setenv("SANDBOX_X_TWEETS_PER_WINDOW", "2")
-    job = _queued_job(brand, owner, x_live, text="A\n\nB\n\nC", x_thread=True)
+    job = queued_job(brand, owner, x_live, text="A\n\nB\n\nC", x_thread=True)
 
     assert execution.job_execute(job.pk) == "rate_limited"
 
@@ -101,7 +95,7 @@ def test_a_rate_limited_thread_waits_for_the_reset_and_resumes_after_the_last_po
 
 def test_a_5xx_is_retried_later_with_backoff(brand, owner, x_live):
     add_fault(platform="x", kind="status", scope="publish", options={"status": 503})
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "retrying"
 
@@ -116,7 +110,7 @@ def test_a_timeout_after_the_post_was_accepted_is_reconciled_without_posting_aga
 ):
     settings.PLATFORM_READ_TIMEOUT = 1
     add_fault(platform="x", kind="accepted_timeout", scope="publish", options={"seconds": 2})
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "reconciling"
     job.refresh_from_db()
@@ -139,7 +133,7 @@ def test_an_unknown_outcome_that_never_reached_the_platform_is_sent_again_once(
 ):
     settings.PLATFORM_READ_TIMEOUT = 1
     add_fault(platform="x", kind="timeout", scope="publish", options={"seconds": 2})
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "reconciling"
     assert execution.job_reconcile(job.pk) == "requeued"
@@ -149,9 +143,9 @@ def test_an_unknown_outcome_that_never_reached_the_platform_is_sent_again_once(
 
 
 def test_a_duplicate_of_an_earlier_post_fails_with_the_platforms_reason(brand, owner, x_live):
-    first = _queued_job(brand, owner, x_live, text="Same words")
+    first = queued_job(brand, owner, x_live, text="Same words")
     execution.job_execute(first.pk)
-    second = _queued_job(brand, owner, x_live, text="Same words")
+    second = queued_job(brand, owner, x_live, text="Same words")
 
     outcome = execution.job_execute(second.pk)
 
@@ -166,7 +160,7 @@ def test_an_expired_token_is_refreshed_once_and_the_post_goes_out(brand, owner, 
     SandboxToken.objects.filter(token=x_live.access_token).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "published"
 
@@ -177,7 +171,7 @@ def test_an_expired_token_is_refreshed_once_and_the_post_goes_out(brand, owner, 
 
 def test_a_revoked_grant_pauses_the_job_until_the_account_is_reconnected(brand, owner, x_live):
     SandboxToken.objects.filter(platform="x").update(revoked_at=timezone.now())
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "paused"
 
@@ -253,7 +247,7 @@ def test_an_answer_cut_off_mid_body_maps_to_unknown(x_live):
 
 def test_a_reset_before_the_post_was_accepted_is_checked_then_sent_once(brand, owner, x_live):
     add_fault(platform="x", kind="connection_reset", scope="publish")
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "reconciling"
     assert not SandboxPost.objects.exists()  # the platform never saw it
@@ -277,7 +271,7 @@ def test_a_lost_post_with_links_is_found_in_its_t_co_form_and_not_sent_again(bra
         platform="x", kind="connection_reset", scope="publish", options={"after_accept": True}
     )
     text = "Beans & brews <new> at acme.example.com, menu: https://acme.example.com/menu?a=1&b=2."
-    job = _queued_job(brand, owner, x_live, text=text, link="https://acme.example.com/story")
+    job = queued_job(brand, owner, x_live, text=text, link="https://acme.example.com/story")
 
     assert execution.job_execute(job.pk) == "reconciling"
     assert execution.job_reconcile(job.pk) == "published"
@@ -309,7 +303,7 @@ def test_a_reset_after_the_post_was_accepted_is_found_and_not_sent_again(
     brand, owner, x_live, variant
 ):
     add_fault(platform="x", kind="connection_reset", scope="publish", options={variant: True})
-    job = _queued_job(brand, owner, x_live)
+    job = queued_job(brand, owner, x_live)
 
     assert execution.job_execute(job.pk) == "reconciling"
     assert SandboxPost.objects.count() == 1  # accepted, but the answer never came
