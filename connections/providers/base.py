@@ -4,6 +4,8 @@ URL or error format; everything else talks to a provider through these types."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol
@@ -85,6 +87,26 @@ class Duplicate(Rejected):
 
 
 # --- Values that cross the boundary ----------------------------------------------------------
+
+
+class UploadGone(Exception):
+    """The platform no longer has the upload we were resuming (expired, unknown): start a new
+    one. Raised and handled inside a provider, never returned to publishing."""
+
+
+@contextmanager
+def gone_if_refused(*, resumed: bool) -> Iterator[None]:
+    """Around a call that may continue a saved upload: there, a 4xx refusal (other than a
+    duplicate) means the platform no longer has the upload, so it becomes UploadGone; on a
+    fresh upload a refusal stays what it is."""
+    try:
+        yield
+    except Duplicate:
+        raise
+    except Rejected as error:
+        if resumed and error.status is not None and 400 <= error.status < 500:
+            raise UploadGone from error
+        raise
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,6 @@ EXPIRY_MARGIN_MS = 60_000
 PROCESSING = ("PROCESSING", "WAITING_UPLOAD")
 
 
-class _Gone(Exception):
-    """LinkedIn refused the saved upload (expired, unknown): start a new one."""
-
-
 def video_item(content: pb.PostContent) -> pb.MediaItem | None:
     """The post's one video, or None when it has none; Rejected for what LinkedIn refuses."""
     videos = [m for m in content.media if m.mime.startswith("video/")]
@@ -86,7 +82,7 @@ def upload(
     state = dict(saved) if urn and _usable(saved) else {}
     try:
         return _run(provider, token, owner, item, state, checkpoint)
-    except _Gone:
+    except pb.UploadGone:
         return _run(provider, token, owner, item, {}, checkpoint)
 
 
@@ -97,7 +93,7 @@ def _run(provider, token, owner: str, item, state: dict[str, Any], checkpoint) -
             if not resumed:
                 state = _initialize(provider, token, owner, media.size, checkpoint)
             elif state.get("video_bytes") != media.size:
-                raise _Gone  # the file changed since that upload began
+                raise pb.UploadGone  # the file changed since that upload began
             _put_parts(provider, token, media, state, checkpoint, resumed=resumed)
         _call(
             provider, token, "POST", _rest(provider, "/videos"), resumed=resumed,
@@ -115,15 +111,9 @@ def _run(provider, token, owner: str, item, state: dict[str, Any], checkpoint) -
 
 
 def _call(provider, token, method: str, url: str, *, resumed: bool, headers=VERSION_HEADERS, **kw):
-    """One call; on a resumed upload a 4xx means LinkedIn no longer has it (_Gone)."""
-    try:
+    """One call; on a resumed upload a 4xx means LinkedIn no longer has it (UploadGone)."""
+    with pb.gone_if_refused(resumed=resumed):
         return provider.http.request(method, url, bearer=token.access_token, headers=headers, **kw)
-    except pb.Duplicate:
-        raise
-    except pb.Rejected as error:
-        if resumed and error.status is not None and 400 <= error.status < 500:
-            raise _Gone from error
-        raise
 
 
 def _initialize(provider, token, owner: str, size: int, checkpoint) -> dict[str, Any]:

@@ -44,10 +44,6 @@ EXPIRY_MARGIN_SECONDS = 60
 WAITING = ("pending", "in_progress")
 
 
-class _Gone(Exception):
-    """X refused the saved upload (expired or unknown): start a new one."""
-
-
 def is_chunked(item: pb.MediaItem) -> bool:
     """Videos and GIFs go through the chunked upload (animated GIFs need `tweet_gif`)."""
     return item.mime == "image/gif" or item.mime.startswith("video/")
@@ -93,7 +89,7 @@ def upload(
     state = dict(saved) if saved.get("upload_id") and _alive(saved) else {}
     try:
         return _run(provider, token, item, state, checkpoint)
-    except _Gone:
+    except pb.UploadGone:
         return _run(provider, token, item, {}, checkpoint)
 
 
@@ -102,7 +98,7 @@ def _run(provider, token, item, state: dict[str, Any], checkpoint) -> str:
     if not state.get("upload_finalized"):
         with open_media(item, platform="X") as media:
             if resumed and state.get("upload_bytes") != media.size:
-                raise _Gone  # the file changed since that upload began
+                raise pb.UploadGone  # the file changed since that upload began
             if not resumed:
                 state = _initialize(provider, token, item, media.size, checkpoint)
             _append(provider, token, media, state, checkpoint, resumed=resumed)
@@ -113,16 +109,10 @@ def _run(provider, token, item, state: dict[str, Any], checkpoint) -> str:
 
 
 def _call(provider, token, method: str, path: str, *, resumed: bool, **kwargs):
-    try:
+    with pb.gone_if_refused(resumed=resumed):
         response = provider.http.request(
             method, _api(provider, path), bearer=token.access_token, **kwargs
         )
-    except pb.Duplicate:
-        raise
-    except pb.Rejected as error:
-        if resumed and error.status is not None and 400 <= error.status < 500:
-            raise _Gone from error
-        raise
     return json_body(response).get("data") or {}
 
 
