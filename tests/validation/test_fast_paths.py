@@ -83,6 +83,13 @@ def test_the_word_list_found_token_by_token_equals_one_scan_of_the_text():
             assert offensive_words(text) == _whole_text_offensive(text), text
 
 
+def test_spaced_out_words_are_found_from_the_first_hint_as_by_one_full_scan():
+    extra = ["xs h i t", "s h i t", ".f.u.c.k", "-a-b-c", "ab c d e", "(s h i t)", "a b c.d.e"]
+    for text in CORPUS + extra:
+        plain = [m.span() for m in language._SPACED_RE.finditer(text)]
+        assert [m.span() for m in language.spaced_out(text)] == plain, text
+
+
 def test_urls_found_token_by_token_equal_one_scan_of_the_text():
     entities.forget_tokens()
     for _ in range(2):  # cold, then served from the memo
