@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -69,8 +70,9 @@ class PostInput:
     autofix: bool = False
 
 
-@dataclass(frozen=True)
-class PlatformReport:
+class PlatformReport(NamedTuple):
+    """(A named tuple: five a post, built at a fifth of a frozen dataclass's cost.)"""
+
     platform: str
     length: int  # the platform's own count of the final text (weighted for X)
     max_length: int
@@ -266,14 +268,14 @@ def _validate_platform(
             dict.fromkeys(str(f.rule) for f in findings if f.severity == Severity.ERROR)
         )
     report = PlatformReport(
-        platform=slug,
-        length=platform_length(analysed, weighted=limits.weighted),
-        max_length=limits.max_length,
-        findings=findings,
-        fixed_text=fixed_text,
-        fixes=fixes,
-        parts=parts,
-        unfixable=unfixable,
+        slug,
+        platform_length(analysed, weighted=limits.weighted),
+        limits.max_length,
+        findings,
+        fixed_text,
+        fixes,
+        parts,
+        unfixable,
     )
     return report, chunks
 
@@ -331,14 +333,20 @@ def validate_posts(*, brand, posts: Sequence[PostInput]) -> list[ValidationRepor
     objects were a quarter of the time, and found nothing)."""
     policy = policy_for_brand(brand=brand)
     with gc_paused():
-        content = _ContentChecks(policy)
-        texts = []
-        for post in posts:
-            texts.append(content.analysed(post.text))
-            texts += [content.analysed(t) for t in (post.text_overrides or {}).values()]
-        content.check_all(texts)  # (toxicity scored in one model call for all of them)
-        now = timezone.now()
-        return [_report(post, policy, content, now) for post in posts]
+        # The per-text memo is freed as _reports returns, before the collector resumes: its
+        # first pass then walks only the reports, not every token and entity of the batch.
+        return _reports(posts, policy)
+
+
+def _reports(posts: Sequence[PostInput], policy: Policy) -> list[ValidationReport]:
+    content = _ContentChecks(policy)
+    texts = []
+    for post in posts:
+        texts.append(content.analysed(post.text))
+        texts += [content.analysed(t) for t in (post.text_overrides or {}).values()]
+    content.check_all(texts)  # (toxicity scored in one model call for all of them)
+    now = timezone.now()
+    return [_report(post, policy, content, now) for post in posts]
 
 
 def content_hash(
