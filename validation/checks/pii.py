@@ -125,7 +125,7 @@ def iban_valid(candidate: str) -> bool:
     return int(number) % 97 == 1
 
 
-def _from_hint(pattern: re.Pattern, hint: re.Pattern, text: str, lead: int):
+def _from_hint(pattern: re.Pattern, hint: re.Pattern, text: str, lead: int, runs=None):
     """pattern.finditer(text) for a pattern each match of which has a match of `hint`
     starting at most `lead` characters after its own start: the pattern is tried only at
     those few places. (The patterns open with a look-behind, which `re` would otherwise try
@@ -134,19 +134,32 @@ def _from_hint(pattern: re.Pattern, hint: re.Pattern, text: str, lead: int):
 
     Equal to finditer: the leftmost match at or after `pos` starts no earlier than `lead`
     before the leftmost hint at or after `pos`, and no later than that hint unless every
-    place up to it fails, after which the next hint is searched from one past it."""
+    place up to it fails, after which the next hint is searched from one past it.
+
+    `runs` (sorted, disjoint (start, end) spans; default the whole text) limits the hints
+    searched for to those spans, for patterns whose every hint lies in one of them."""
     pos = 0
     search, match = hint.search, pattern.match
-    while (found := search(text, pos)) is not None:
-        at = found.start()
-        for start in range(max(pos, at - lead), at + 1):
-            m = match(text, start)
-            if m is not None:
-                yield m
-                pos = m.end()  # (no pattern here matches the empty string)
-                break
-        else:
-            pos = at + 1
+    for lo, hi in runs if runs is not None else ((0, len(text)),):
+        pos = max(pos, lo - lead)
+        while (found := search(text, max(pos, lo), hi)) is not None:
+            at = found.start()
+            for start in range(max(pos, at - lead), at + 1):
+                m = match(text, start)
+                if m is not None:
+                    yield m
+                    pos = m.end()  # (no pattern here matches the empty string)
+                    break
+            else:
+                pos = at + 1
+
+
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of _DIGITS_HINT's matches: runs of digits and separators from a digit to a
+    digit, 7 characters or more. Every SSN, and every digit group _DIGITS_RE finds (less
+    its "+(" prefix), is such a run or lies inside one (both are made of those characters
+    and start and end with a digit), so one scan serves both patterns."""
+    return [m.span() for m in _DIGITS_HINT.finditer(text)]
 
 
 def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int, end: int):
@@ -201,7 +214,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in _from_hint(_DIGITS_RE, _DIGITS_HINT, text, 2):
+    for m in _from_hint(_DIGITS_RE, _DIGITS_HINT, text, 2, runs):
         start, end = m.span()
         if (taken and any(s <= start < e for s, e in taken)) or _is_reference(text, start):
             continue
