@@ -71,7 +71,6 @@ def posts(n: int, seed: int = 0) -> list[str]:
 
 def clear_memos() -> None:
     """Empty validation's per-token and phone memos, as in a freshly started process."""
-    from validation import toxicity
     from validation.checks import language, pii
     from validation.text import entities
 
@@ -81,7 +80,6 @@ def clear_memos() -> None:
         (entities, "_URL_MEMO"),
         (language, "_TOKEN_MEMO"),
         (pii, "_PHONE_MEMO"),
-        (toxicity, "_TOKEN_COLUMNS"),
     ):
         memo = getattr(module, name, None)  # (absent in older code)
         if memo is not None:

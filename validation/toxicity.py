@@ -7,9 +7,9 @@ once and score in two ways that give the same numbers (tests compare them with p
 
 * batches of BATCH_THRESHOLD texts or more go through scikit-learn in one call, except that we
   count the terms ourselves (the vectorizer's own lower-case + token regex + stop words; the
-  tokens come from the token pass validation shares between checks, memoised per whitespace
-  token, and are counted with C-level Counter instead of its per-token Python loop) and hand
-  the identical count matrix to the fitted TF-IDF transform and classifier;
+  terms come from the token pass validation shares between checks and are counted with a
+  C-level Counter instead of its per-token Python loop) and hand the identical count matrix
+  to the fitted TF-IDF transform and classifier;
 * smaller ones use a dictionary of per-term weights and the package's own analyzer
   (tokeniser + stop words), which is a handful of dict look-ups per word (~20-40 µs a post).
 
@@ -26,7 +26,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 from validation.text.entities import RUN_RE, Analysed
 
@@ -47,7 +46,7 @@ class _CompiledModel:
     classifier: object
     token_re: re.Pattern
     vocabulary: dict[str, int]
-    stop_words: frozenset[str]
+    columns: dict[str, int]  # the vocabulary without its stop words: term -> column
 
 
 def _load() -> _CompiledModel:
@@ -71,6 +70,7 @@ def _load() -> _CompiledModel:
             ):  # fmt: skip
                 raise RuntimeError("alt-profanity-check's vectorizer changed; update toxicity.py")
             idf = vectorizer.idf_
+            stop = frozenset(vectorizer.get_stop_words() or ())
             coefs = [f.estimator.coef_[0] for f in folds]
             terms = {
                 term: (float(idf[j]), tuple(float(c[j] * idf[j]) for c in coefs))
@@ -87,7 +87,7 @@ def _load() -> _CompiledModel:
                 classifier=classifier,
                 token_re=_token_re(vectorizer.token_pattern),
                 vocabulary=vectorizer.vocabulary_,
-                stop_words=frozenset(vectorizer.get_stop_words() or ()),
+                columns={t: j for t, j in vectorizer.vocabulary_.items() if t not in stop},
             )
     return _model
 
@@ -130,32 +130,19 @@ def _score_one(model: _CompiledModel, text: str) -> float:
     return min(total / k, 1.0)
 
 
-# Per whitespace token, the vocabulary columns of its terms (stop words dropped): a text's term
-# counts are then one C-level Counter over its tokens' columns. Terms never span whitespace
-# and lower() of a text is lower() of its tokens (tests compare with the vectorizer).
-_TOKEN_COLUMNS: dict[str, tuple[int, ...]] = {}
-_MEMO_MAX = 100_000
-
-
 def _column_counts(model: _CompiledModel, text: str | Analysed) -> Counter:
-    """Counts per vocabulary column of the text's terms, as CountVectorizer counts them."""
-    vocabulary, stop = model.vocabulary, model.stop_words
-    if model.token_re.pattern != RUN_RE.pattern:
-        terms = model.token_re.findall((text if isinstance(text, str) else text.text).lower())
-        return Counter(vocabulary[t] for t in terms if t in vocabulary and t not in stop)
-    words = text.split() if isinstance(text, str) else text.tokens[0]
-    memo = _TOKEN_COLUMNS
-    distinct = set(words)
-    missing = distinct.difference(memo)
-    if missing:
-        if len(memo) + len(missing) > _MEMO_MAX:
-            memo.clear()
-            missing = distinct
-        get = vocabulary.get
-        for token in missing:
-            terms = RUN_RE.findall(token.lower())
-            memo[token] = tuple(get(t) for t in terms if t in vocabulary and t not in stop)
-    return Counter(chain.from_iterable(map(memo.__getitem__, words)))
+    """Counts per vocabulary column of the text's terms, as CountVectorizer counts them: its
+    terms are the maximal runs of 2+ word characters of the lower-cased text, which an
+    Analysed already holds from the shared token pass (tests compare with the vectorizer)."""
+    if isinstance(text, str):
+        terms = model.token_re.findall(text.lower())
+    elif model.token_re.pattern == RUN_RE.pattern:
+        terms = text.runs
+    else:
+        terms = model.token_re.findall(text.text.lower())
+    counts = Counter(map(model.columns.get, terms))  # (C-level: no per-term Python code)
+    counts.pop(None, None)  # stop words and terms outside the vocabulary
+    return counts
 
 
 def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):

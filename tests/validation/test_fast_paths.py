@@ -10,7 +10,6 @@ import pytest
 import regex as uregex
 from profanity_check import profanity_check as shipped
 
-from validation import toxicity
 from validation.checks import language
 from validation.checks import pii as pii_checks
 from validation.checks.brand import competitor_mention
@@ -215,8 +214,8 @@ def test_batch_toxicity_scores_are_the_vectorizers_own():
     texts += GREEK
     assert len(texts) >= BATCH_THRESHOLD
     probabilities = shipped.model.predict_proba(shipped.vectorizer.transform(texts))[:, 1]
-    toxicity._TOKEN_COLUMNS.clear()
-    for _ in range(2):  # cold, then from the per-token memo; from strings and from Analysed
+    entities.forget_tokens()
+    for _ in range(2):  # cold, then from the token memo; from strings and from Analysed
         assert toxicity_scores(texts) == [min(float(p), 1.0) for p in probabilities]
         analysed = [Analysed.of(t) for t in texts]
         assert toxicity_scores(analysed) == toxicity_scores([a.text for a in analysed])

@@ -188,9 +188,10 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
     if _ANY_DIGIT.search(text) is None:
         return found
     taken: list[tuple[int, int]] = []
-    # Each pattern starts scanning where its hint first matched: a match contains its hint
-    # from its own start (the digits pattern: at most "+(" before it).
-    for m in _from_hint(SSN_RE, _SSN_HINT, text, 0):
+    # Each pattern is tried only where its hint matched: a match contains its hint from its
+    # own start (the digits pattern: at most "+(" before it).
+    runs = digit_runs(text)
+    for m in _from_hint(SSN_RE, _SSN_HINT, text, 0, runs):
         if ssn_valid(m.group(1), m.group(3), m.group(4)) and not _is_reference(text, m.start()):
             taken.append(m.span())
             found.append(
