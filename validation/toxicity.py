@@ -26,6 +26,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from validation.text.entities import RUN_RE, Analysed
 
@@ -130,45 +131,41 @@ def _score_one(model: _CompiledModel, text: str) -> float:
     return min(total / k, 1.0)
 
 
-def _column_counts(model: _CompiledModel, text: str | Analysed) -> Counter:
-    """Counts per vocabulary column of the text's terms, as CountVectorizer counts them: its
-    terms are the maximal runs of 2+ word characters of the lower-cased text, which an
-    Analysed already holds from the shared token pass (tests compare with the vectorizer)."""
+def _terms(model: _CompiledModel, text: str | Analysed) -> Sequence[str]:
+    """The text's terms as CountVectorizer finds them: the maximal runs of 2+ word characters
+    of the lower-cased text, which an Analysed already holds from the shared token pass."""
     if isinstance(text, str):
-        terms = model.token_re.findall(text.lower())
-    elif model.token_re.pattern == RUN_RE.pattern:
-        terms = text.runs
-    else:
-        terms = model.token_re.findall(text.text.lower())
-    counts = Counter(map(model.columns.get, terms))  # (C-level: no per-term Python code)
-    counts.pop(None, None)  # stop words and terms outside the vocabulary
-    return counts
+        return model.token_re.findall(text.lower())
+    if model.token_re.pattern == RUN_RE.pattern:
+        return text.runs
+    return model.token_re.findall(text.text.lower())
 
 
 def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):
     """The term-count matrix CountVectorizer.transform builds for texts (same values, dtype
-    and sorted indices), without its per-token Python loop."""
+    and sorted indices; tests compare), without its per-token Python loop: every term of
+    every text becomes its (row, column) in C-level passes, and scipy sums the repeats."""
     import numpy as np
     from scipy import sparse
 
-    indices: list[int] = []
-    values: list[int] = []
-    indptr = [0]
-    for text in texts:
-        counts = _column_counts(model, text)
-        indices += counts.keys()
-        values += counts.values()
-        indptr.append(len(indices))
+    terms = [_terms(model, text) for text in texts]
+    lengths = np.fromiter(map(len, terms), dtype=np.intp, count=len(terms))
+    # Column per term, -1 for stop words and terms outside the vocabulary.
+    columns = np.fromiter(
+        map(model.columns.get, chain.from_iterable(terms), repeat(-1)),
+        dtype=np.int32,
+        count=int(lengths.sum()),
+    )
+    rows = np.repeat(np.arange(len(terms), dtype=np.int32), lengths)
+    known = columns >= 0
     matrix = sparse.csr_array(
         (
-            np.asarray(values, dtype=np.intc),
-            np.asarray(indices, dtype=np.int32),
-            np.asarray(indptr, dtype=np.int32),
+            np.ones(int(known.sum()), dtype=model.vectorizer.dtype),
+            (rows[known], columns[known]),
         ),
         shape=(len(texts), len(model.vocabulary)),
-        dtype=model.vectorizer.dtype,
     )
-    matrix.sort_indices()
+    matrix.sum_duplicates()  # (also sorts each row's columns)
     return matrix
 
 
