@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 
+from validation.text import hinted
+
 
 @dataclass(frozen=True)
 class Term:
@@ -42,6 +44,15 @@ def squash_term(text: str) -> str:
 # sign); tests recompute this over all of Unicode.
 ASCII_ALIASES = "\u0130\u0131\u017f\u212a"
 _ALIAS_RE = re.compile(f"[{ASCII_ALIASES}]")
+
+
+def quick_matches(regex: re.Pattern, quick: re.Pattern | None, text: str, lower: str, lead=0):
+    """regex.finditer(text), tried only where `quick` (see quick_start) matches in `lower`,
+    or at most `lead` characters before (a prefix the quick pattern leaves out): one scan
+    without IGNORECASE and look-behinds instead of one with both (~4x slower)."""
+    if quick is None or (not text.isascii() and _ALIAS_RE.search(text)):
+        return regex.finditer(text)
+    return hinted.finditer(regex, quick, text, lead, hint_text=lower)
 
 
 def quick_start(quick: re.Pattern | None, text: str, lower: str) -> int | None:
@@ -132,11 +143,8 @@ class PhraseMatcher:
         lacks a word every phrase needs."""
         if self.regex is None or not possible(self.needs, words):
             return
-        start = quick_start(self.quick, text, text.lower() if lower is None else lower)
-        if start is None:
-            return
-        # (The look-behind still sees the character before `start`.)
-        for match in self.regex.finditer(text, start):
+        lower = text.lower() if lower is None else lower
+        for match in quick_matches(self.regex, self.quick, text, lower):
             term = self.by_key.get(squash(match.group()))
             if term is not None:
                 yield term, match.start(), match.end()

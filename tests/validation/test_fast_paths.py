@@ -16,7 +16,7 @@ from validation.checks.brand import competitor_mention
 from validation.checks.language import offensive_words
 from validation.checks.pii import _REFERENCE_WORDS, _cannot_hold_a_valid_number, _is_reference
 from validation.policy import ASCII_ALIASES, Policy, Term, squash
-from validation.text import entities, length, wordlist
+from validation.text import entities, hinted, length, wordlist
 from validation.text.entities import Analysed, find_urls
 from validation.text.length import EMOJI_RE
 from validation.toxicity import BATCH_THRESHOLD, toxicity_scores
@@ -364,11 +364,11 @@ def test_hinted_pii_scans_equal_the_plain_scans():
             (pii_checks._DIGITS_RE, pii_checks._DIGITS_HINT, 2),
         ):
             plain = [m.span() for m in pattern.finditer(text)]
-            hinted = [m.span() for m in pii_checks._from_hint(pattern, hint, text, lead)]
-            assert hinted == plain, (pattern.pattern, text)
+            found = [m.span() for m in hinted.finditer(pattern, hint, text, lead)]
+            assert found == plain, (pattern.pattern, text)
             if pattern is not pii_checks.IBAN_RE:  # (as pii() runs them)
                 runs = pii_checks.digit_runs(text)
-                in_runs = pii_checks._from_hint(pattern, hint, text, lead, runs)
+                in_runs = hinted.finditer(pattern, hint, text, lead, runs=runs)
                 assert [m.span() for m in in_runs] == plain, (pattern.pattern, text)
         emails = [f.span for f in pii_checks.pii(PostView(Analysed(text)), Policy())]
         plain = [m.span() for m in pii_checks.EMAIL_RE.finditer(text)]

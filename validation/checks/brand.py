@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from validation.findings import Finding, Rule, Severity
-from validation.policy import Policy, possible, quick_start, squash, squash_term
+from validation.policy import Policy, possible, quick_matches, squash, squash_term
 from validation.types import PostView
 
 
@@ -58,9 +58,6 @@ def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
         policy.competitor_needs, policy.words_in(post.text)
     ):
         return []
-    start = quick_start(policy.competitor_quick, post.text.text, post.text.lower)
-    if start is None:
-        return []
     return [
         Finding(
             Rule.COMPETITOR_MENTION,
@@ -70,8 +67,10 @@ def competitor_mention(post: PostView, policy: Policy) -> list[Finding]:
             "Remove it, or ask a brand admin to approve the post.",
             m.span(),
         )
-        # A match may start with "@" or "#" just before the name the quick pattern found.
-        for m in policy.competitor_regex.finditer(post.text.text, max(0, start - 1))
+        # A match may start with "@" or "#" just before the name the quick pattern finds.
+        for m in quick_matches(
+            policy.competitor_regex, policy.competitor_quick, post.text.text, post.text.lower, 1
+        )
     ]
 
 

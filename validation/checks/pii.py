@@ -16,6 +16,7 @@ from phonenumbers.phonemetadata import PhoneMetadata
 
 from validation.findings import Finding, Rule, Severity
 from validation.policy import Policy, contact_key, quick_start
+from validation.text import hinted
 from validation.types import PostView
 
 EMAIL_RE = re.compile(
@@ -125,35 +126,6 @@ def iban_valid(candidate: str) -> bool:
     return int(number) % 97 == 1
 
 
-def _from_hint(pattern: re.Pattern, hint: re.Pattern, text: str, lead: int, runs=None):
-    """pattern.finditer(text) for a pattern each match of which has a match of `hint`
-    starting at most `lead` characters after its own start: the pattern is tried only at
-    those few places. (The patterns open with a look-behind, which `re` would otherwise try
-    at every position of the text; `hint` opens with a character set, which `re` skips to in
-    C. A look-behind still sees the text before the position it is tried at.)
-
-    Equal to finditer: the leftmost match at or after `pos` starts no earlier than `lead`
-    before the leftmost hint at or after `pos`, and no later than that hint unless every
-    place up to it fails, after which the next hint is searched from one past it.
-
-    `runs` (sorted, disjoint (start, end) spans; default the whole text) limits the hints
-    searched for to those spans, for patterns whose every hint lies in one of them."""
-    pos = 0
-    search, match = hint.search, pattern.match
-    for lo, hi in runs if runs is not None else ((0, len(text)),):
-        pos = max(pos, lo - lead)
-        while (found := search(text, max(pos, lo), hi)) is not None:
-            at = found.start()
-            for start in range(max(pos, at - lead), at + 1):
-                m = match(text, start)
-                if m is not None:
-                    yield m
-                    pos = m.end()  # (no pattern here matches the empty string)
-                    break
-            else:
-                pos = at + 1
-
-
 def digit_runs(text: str) -> list[tuple[int, int]]:
     """The spans of _DIGITS_HINT's matches: runs of digits and separators from a digit to a
     digit, 7 characters or more. Every SSN, and every digit group _DIGITS_RE finds (less
@@ -191,7 +163,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
     # Each pattern is tried only where its hint matched: a match contains its hint from its
     # own start (the digits pattern: at most "+(" before it).
     runs = digit_runs(text)
-    for m in _from_hint(SSN_RE, _SSN_HINT, text, 0, runs):
+    for m in hinted.finditer(SSN_RE, _SSN_HINT, text, runs=runs):
         if ssn_valid(m.group(1), m.group(3), m.group(4)) and not _is_reference(text, m.start()):
             taken.append(m.span())
             found.append(
@@ -203,7 +175,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in _from_hint(IBAN_RE, _IBAN_HINT, text, 0):
+    for m in hinted.finditer(IBAN_RE, _IBAN_HINT, text):
         if iban_valid(m.group(1)):
             taken.append(m.span())
             found.append(
@@ -215,7 +187,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in _from_hint(_DIGITS_RE, _DIGITS_HINT, text, 2, runs):
+    for m in hinted.finditer(_DIGITS_RE, _DIGITS_HINT, text, 2, runs=runs):
         start, end = m.span()
         if (taken and any(s <= start < e for s, e in taken)) or _is_reference(text, start):
             continue
