@@ -10,6 +10,7 @@ import pytest
 import regex as uregex
 from profanity_check import profanity_check as shipped
 
+from validation.checks import brand as brand_checks
 from validation.checks import language
 from validation.checks import pii as pii_checks
 from validation.checks.brand import competitor_mention
@@ -200,6 +201,16 @@ def test_competitor_pre_filters_find_what_the_full_pattern_finds(names):
         expected = [m.span() for m in policy.competitor_regex.finditer(text)]
         found = competitor_mention(PostView(Analysed(text)), policy)
         assert [f.span for f in found] == expected, text
+
+
+def test_disclaimer_presence_equals_one_search_of_the_squashed_text():
+    extra = ["bread ad", "read. ad!", "#ad", "adad ad", "ad", "(ad)", "capital at risk? yes"]
+    for disclaimer in ("Ad.", "#ad", "Capital at risk.", "18+", "a"):
+        pattern = brand_checks._disclaimer_pattern(disclaimer)
+        for text in CORPUS + extra:
+            squashed = squash(text)
+            expected = pattern.search(squashed) is not None
+            assert brand_checks.disclaimer_present(disclaimer, squashed) == expected, text
 
 
 def test_reference_look_back_equals_the_plain_search():

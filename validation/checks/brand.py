@@ -126,9 +126,19 @@ def _disclaimer_pattern(text: str) -> re.Pattern[str]:
 
 
 def disclaimer_present(text: str, squashed: str) -> bool:
-    """Whether a required disclaimer stands in the (squashed) text as words of its own."""
+    """Whether a required disclaimer stands in the (squashed) text as words of its own.
+    (The pattern is tried only where str.find lands: searched for, its look-behind would be
+    tried at every position, and a short disclaimer like "Ad." occurs inside many words.)"""
     needle = squash_term(text)
-    return needle in squashed and _disclaimer_pattern(text).search(squashed) is not None
+    at = squashed.find(needle)
+    if at == -1:
+        return False
+    match = _disclaimer_pattern(text).match
+    while at != -1:
+        if match(squashed, at) is not None:
+            return True
+        at = squashed.find(needle, at + 1)
+    return False
 
 
 def required_disclaimers(text: str, policy: Policy, squashed: str | None = None):
