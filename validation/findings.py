@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -40,8 +40,10 @@ class Rule(StrEnum):
     REVIEW_KEYWORD = "review_keyword"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """(A named tuple: immutable, and built and hashed in C, ~4x cheaper than a frozen
+    dataclass; a batch makes and merges several per post.)"""
+
     rule: Rule
     severity: Severity
     field: str  # "text", "media[0]", "link", "scheduled_at", "platforms"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from validation.text.entities import Analysed
 
 MEDIA_KINDS = ("image", "gif", "video")
 
 
-@dataclass(frozen=True, slots=True)
-class MediaSpec:
-    """What validation needs to know about one attachment (no bytes)."""
+class MediaSpec(NamedTuple):
+    """What validation needs to know about one attachment (no bytes). (A named tuple: its
+    hash, taken per platform to share media findings, is computed in C.)"""
 
     type: str  # "image" | "gif" | "video"
     mime: str = ""
