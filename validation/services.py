@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 from typing import NamedTuple
@@ -99,10 +99,11 @@ class PlatformReport(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(NamedTuple):
+    """(A named tuple, like PlatformReport: one a post.)"""
+
     findings: tuple[Finding, ...]  # union over platforms, each finding once
-    platforms: dict[str, PlatformReport] = field(default_factory=dict)
+    platforms: dict[str, PlatformReport]
     policy_version: str = ""
 
     @property
@@ -302,9 +303,7 @@ def _report(post: PostInput, policy: Policy, content: _ContentChecks, now) -> Va
                 merged[id(chunk)] = chunk
                 for finding in chunk:
                     union[finding] = None
-    return ValidationReport(
-        findings=tuple(union), platforms=reports, policy_version=policy.version_key
-    )
+    return ValidationReport(tuple(union), reports, policy.version_key)
 
 
 def validate_post(

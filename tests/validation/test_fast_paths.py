@@ -67,7 +67,7 @@ def _whole_text_offensive(text):
             for m in regex.finditer(text)
             if m.group().lower() not in wordlist.ALLOWED
         ]
-    for m in language._SPACED_RE.finditer(text):
+    for m in wordlist.SPACED_RE.finditer(text):
         joined = m.group().replace(m.group("sep"), "")
         for regex, slur in ((wordlist.SLUR_RE, True), (wordlist.PROFANE_RE, False)):
             if regex.fullmatch(joined):
@@ -83,10 +83,34 @@ def test_the_word_list_found_token_by_token_equals_one_scan_of_the_text():
             assert offensive_words(text) == _whole_text_offensive(text), text
 
 
-def test_spaced_out_words_are_found_from_the_first_hint_as_by_one_full_scan():
+@pytest.mark.parametrize(
+    "token, shape",
+    [
+        ("a", "s"), ("é", "s"), ("_", "s"), ("-", "-"), ("ab", "b"), ("(a", "f"), ("x(a", "e"),
+        ("-a", "-"), (".a", "-"), ("*a", "-"), ("a.b.c", "i"), ("a-b-c", "i"), ("xa.b.c", "b"),
+        ("a.b-c", "b"), ("ab-c", "b"), (")", "-"),
+    ],
+)  # fmt: skip
+def test_token_shapes(token, shape):
+    assert wordlist.token_shape(token) == shape
+
+
+def test_token_shapes_skip_the_spaced_out_scan_only_where_it_finds_nothing():
     extra = ["xs h i t", "s h i t", ".f.u.c.k", "-a-b-c", "ab c d e", "(s h i t)", "a b c.d.e"]
+    extra += [
+        "s\u00a0h\u00a0i",
+        "x. a b c",
+        "-a b c",
+        "*a b c",
+        "a b c*",
+        "_ _ _",
+        "é è ê",
+        "1 2 3",
+    ]
+    extra += ["a.b", "a.b.c", "xa.b.c", "(a.b.c)", "a b\tc d", "a  b c d", "a b c\nd e f"]
+    entities.forget_tokens()
     for text in CORPUS + extra:
-        plain = [m.span() for m in language._SPACED_RE.finditer(text)]
+        plain = [m.span() for m in wordlist.SPACED_RE.finditer(text)]
         assert [m.span() for m in language.spaced_out(text)] == plain, text
 
 

@@ -8,30 +8,20 @@ split by one repeated separator (f.u.c.k, s h i t, b-i-t-c-h).
 
 from __future__ import annotations
 
-import re
-
 from validation.findings import Finding, Rule, Severity
 from validation.policy import Policy
 from validation.text.entities import Tokens, TokenScan, scan_tokens, tokens_of
-from validation.text.wordlist import ALLOWED, PROFANE, PROFANE_RE, SLUR_RE, SLURS
+from validation.text.wordlist import ALLOWED, PROFANE, PROFANE_RE, SLUR_RE, SLURS, SPACED_RE
 from validation.types import PostView
 
 __all__ = ["ALLOWED", "PROFANE", "SLURS", "offensive_words", "profanity", "toxicity"]
 
-# Single characters split by one separator used throughout: "f.u.c.k", "s h i t", "b-i-t-c-h".
-_SPACED_RE = re.compile(r"(?<![\w.*-])\w(?P<sep>[ .\-_*])(?:\w(?P=sep)){1,10}\w(?![\w*])")
-# Every spaced-out match starts "c1 sep c2 sep c3" with c1 a word character of its own: this
-# finds that from the first separator, which `re` skips to in C, and checks c1 with fixed-width
-# look-behinds there. (A looser hint, any separator-letter-separator, hit three posts in four:
-# " a " is everywhere.) A match starting at c1 shows this at c1 + 1, so none starts before
-# the first hit less one.
-_SPACED_HINT = re.compile(r"([ .\-_*])(?<=\w[ .\-_*])(?<![\w.*-]\w[ .\-_*])\w\1\w")
 
-
-def spaced_out(text: str):
-    """_SPACED_RE.finditer(text), started where the first match can start."""
-    hint = _SPACED_HINT.search(text)
-    return () if hint is None else _SPACED_RE.finditer(text, hint.start() - 1)
+def spaced_out(text: str, scan: TokenScan | None = None):
+    """SPACED_RE.finditer(text); none when the token shapes rule a match out."""
+    if scan is None:
+        scan = scan_tokens(text.split())
+    return SPACED_RE.finditer(text) if scan.spaced else ()
 
 
 def offensive_words(
@@ -47,7 +37,7 @@ def offensive_words(
         for slur, start, end, word in hits:
             (slurs if slur else profane).append((slur, offset + start, offset + end, word))
     hits = slurs + profane
-    for m in spaced_out(text):
+    for m in spaced_out(text, scan):
         joined = m.group().replace(m.group("sep"), "")
         for regex, slur in ((SLUR_RE, True), (PROFANE_RE, False)):
             if regex.fullmatch(joined):

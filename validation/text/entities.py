@@ -66,17 +66,20 @@ _MEMO_MAX = 100_000
 
 
 # What the token-wise scans find in one whitespace-separated token (offsets within it), as a
-# plain tuple (offensive, urls, runs): the garbage collector stops tracking tuples of strings
-# and numbers, so a full memo costs nothing at each collection.
-#   offensive: word-list hits, slurs first; urls: (start, url); runs: RUN_RE over token.lower()
-TokenInfo = tuple[tuple[wordlist.Hit, ...], tuple[tuple[int, str], ...], tuple[str, ...]]
-_OFFENSIVE, _URLS, _RUNS = 0, 1, 2
+# plain tuple (offensive, urls, runs, shape): the garbage collector stops tracking tuples of
+# strings and numbers, so a full memo costs nothing at each collection.
+#   offensive: word-list hits, slurs first; urls: (start, url); runs: RUN_RE over
+#   token.lower(); shape: wordlist.token_shape()
+TokenInfo = tuple[tuple[wordlist.Hit, ...], tuple[tuple[int, str], ...], tuple[str, ...], str]
+_OFFENSIVE, _URLS, _RUNS, _SHAPE = 0, 1, 2, 3
 
 
 _TOKENS: dict[str, TokenInfo] = {}
 _WITH_OFFENSIVE: set[str] = set()  # tokens whose info has word-list hits
 _WITH_URLS: set[str] = set()  # tokens whose info has URLs
+_SPACED_PARTS: set[str] = set()  # tokens of shape "s" or "i" (every spaced-out match has one)
 _runs_of = itemgetter(_RUNS)
+_shape_of = itemgetter(_SHAPE)
 
 
 def forget_tokens() -> None:
@@ -84,6 +87,7 @@ def forget_tokens() -> None:
     _TOKENS.clear()
     _WITH_OFFENSIVE.clear()
     _WITH_URLS.clear()
+    _SPACED_PARTS.clear()
 
 
 def _token_info(token: str) -> TokenInfo:
@@ -91,15 +95,22 @@ def _token_info(token: str) -> TokenInfo:
     if ("." in token or ":" in token) and _URL_HINT.search(token):
         urls = tuple((e.start, e.text) for e in _scan_urls(token))
     lower = token.lower()
-    return (wordlist.token_hits(token, lower), urls, tuple(RUN_RE.findall(lower)))
+    return (
+        wordlist.token_hits(token, lower),
+        urls,
+        tuple(RUN_RE.findall(lower)),
+        wordlist.token_shape(token),
+    )
 
 
 class TokenScan(NamedTuple):
-    """One pass over a text's tokens: hits as (token index, per-token hits), and all runs."""
+    """One pass over a text's tokens: hits as (token index, per-token hits), all runs, and
+    whether wordlist.SPACED_RE may match the text (see wordlist.SPACED_SHAPES)."""
 
     offensive: Sequence[tuple[int, tuple[wordlist.Hit, ...]]]
     urls: Sequence[tuple[int, tuple[tuple[int, str], ...]]]
     runs: tuple[str, ...]
+    spaced: bool
 
 
 def scan_tokens(words: list[str]) -> TokenScan:
@@ -118,6 +129,8 @@ def scan_tokens(words: list[str]) -> TokenScan:
                 _WITH_OFFENSIVE.add(token)
             if info[_URLS]:
                 _WITH_URLS.add(token)
+            if info[_SHAPE] in "si":
+                _SPACED_PARTS.add(token)
     infos = list(map(memo.__getitem__, words))
     # (Tuples, and shared empty ones: an Analysed keeps its scan for the whole call, and the
     # garbage collector stops tracking tuples of strings and numbers.)
@@ -127,7 +140,10 @@ def scan_tokens(words: list[str]) -> TokenScan:
     urls = ()
     if not _WITH_URLS.isdisjoint(distinct):
         urls = [(i, info[_URLS]) for i, info in enumerate(infos) if info[_URLS]]
-    return TokenScan(offensive, urls, tuple(chain.from_iterable(map(_runs_of, infos))))
+    spaced = not _SPACED_PARTS.isdisjoint(distinct) and (
+        wordlist.SPACED_SHAPES.search("".join(map(_shape_of, infos))) is not None
+    )
+    return TokenScan(offensive, urls, tuple(chain.from_iterable(map(_runs_of, infos))), spaced)
 
 
 def _is_word(ch: str) -> bool:

@@ -100,3 +100,35 @@ def token_hits(token: str, lower: str | None = None) -> tuple[Hit, ...]:
         for m in regex.finditer(token)
         if m.group().lower() not in ALLOWED
     )
+
+
+# Single characters split by one separator used throughout: "f.u.c.k", "s h i t", "b-i-t-c-h".
+SPACED_RE = re.compile(r"(?<![\w.*-])\w(?P<sep>[ .\-_*])(?:\w(?P=sep)){1,10}\w(?![\w*])")
+# A match opens with "c1 sep c2 sep c3", c1 a word character of its own. With a separator
+# other than a space those five characters lie in one whitespace-free token (where the text
+# before the token looks like its start to the look-behind); with a space, c1 ends a token
+# (alone or after a character outside [\w.*-]), c2 is a whole token of one word character and
+# c3 starts the next token. token_shape() gives each token one letter and SPACED_SHAPES finds
+# those sequences in a text's letters: no find, no match (validation.checks.language skips the
+# whole-text pattern, which costs ~8 µs a post even with its hint).
+_INNER_SPACED = re.compile(r"(?<![\w.*-])\w([.\-_*])\w\1\w")
+SPACED_SHAPES = re.compile(r"i|[sef]s[seb]")
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
+
+
+def token_shape(token: str) -> str:
+    """The token's letter: "i" when a separator other than a space spells a match inside
+    it; else "s" for one word character; "e" / "f" when it ends with a word character of its
+    own and starts with one / does not; "b" when it only starts with one; "-" for neither."""
+    if token.isalnum():  # (most tokens: letters and digits only)
+        return "s" if len(token) == 1 else "b"
+    if len(token) >= 5 and _INNER_SPACED.search(token):
+        return "i"
+    if len(token) == 1:
+        return "s" if _word_char(token) else "-"
+    ends = _word_char(token[-1]) and not (_word_char(token[-2]) or token[-2] in ".*-")
+    begins = _word_char(token[0])
+    return ("e" if begins else "f") if ends else ("b" if begins else "-")
