@@ -174,6 +174,14 @@ def test_lower_keeps_word_characters_apart_from_the_rest_over_all_of_unicode():
             assert not word.search(lowered), hex(code)
 
 
+def test_is_word_is_what_backslash_w_matches_over_all_of_unicode():
+    """What the look-behinds checked in Python (hashtags, mentions, token shapes) rely on."""
+    word = re.compile(r"\w")
+    for code in range(0x110000):
+        ch = chr(code)
+        assert wordlist.is_word(ch) == bool(word.match(ch)), hex(code)
+
+
 def test_case_folding_never_makes_or_removes_whitespace_over_all_of_unicode():
     """What Analysed.squashed relies on to fold the text after splitting it."""
     for code in range(0x110000):

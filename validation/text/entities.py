@@ -146,17 +146,12 @@ def scan_tokens(words: list[str]) -> TokenScan:
     return TokenScan(offensive, urls, tuple(chain.from_iterable(map(_runs_of, infos))), spaced)
 
 
-def _is_word(ch: str) -> bool:
-    """What `\\w` matches in a str pattern (Unicode alphanumerics and underscore)."""
-    return ch.isalnum() or ch == "_"
-
-
 def _after(text: str, start: int, stops: str) -> bool:
     """True when the character before `start` is neither a word character nor in `stops`."""
     if start == 0:
         return True
     ch = text[start - 1]
-    return not (ch in stops or _is_word(ch))
+    return not (ch in stops or wordlist.is_word(ch))
 
 
 def nfc(text: str) -> str:

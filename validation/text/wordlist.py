@@ -115,8 +115,9 @@ _INNER_SPACED = re.compile(r"(?<![\w.*-])\w([.\-_*])\w\1\w")
 SPACED_SHAPES = re.compile(r"i|[sef]s[seb]")
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
+def is_word(ch: str) -> bool:
+    """What `\\w` matches in a str pattern (Unicode alphanumerics and underscore)."""
+    return ch.isalnum() or ch == "_"
 
 
 def token_shape(token: str) -> str:
@@ -128,7 +129,7 @@ def token_shape(token: str) -> str:
     if len(token) >= 5 and _INNER_SPACED.search(token):
         return "i"
     if len(token) == 1:
-        return "s" if _word_char(token) else "-"
-    ends = _word_char(token[-1]) and not (_word_char(token[-2]) or token[-2] in ".*-")
-    begins = _word_char(token[0])
+        return "s" if is_word(token) else "-"
+    ends = is_word(token[-1]) and not (is_word(token[-2]) or token[-2] in ".*-")
+    begins = is_word(token[0])
     return ("e" if begins else "f") if ends else ("b" if begins else "-")
