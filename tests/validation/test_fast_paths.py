@@ -174,6 +174,13 @@ def test_lower_keeps_word_characters_apart_from_the_rest_over_all_of_unicode():
             assert not word.search(lowered), hex(code)
 
 
+def test_only_one_character_changes_length_under_lower_and_it_is_an_ascii_alias():
+    """What the hinted policy matchers rely on: a quick match's offset in text.lower() is the
+    same offset in the text when the text holds no ASCII_ALIASES."""
+    longer = [chr(c) for c in range(0x110000) if len(chr(c).lower()) != 1]
+    assert longer == ["\u0130"] and "\u0130" in ASCII_ALIASES
+
+
 def test_is_word_is_what_backslash_w_matches_over_all_of_unicode():
     """What the look-behinds checked in Python (hashtags, mentions, token shapes) rely on."""
     word = re.compile(r"\w")
