@@ -7,8 +7,8 @@ once and score in two ways that give the same numbers (tests compare them with p
 
 * batches of BATCH_THRESHOLD texts or more go through scikit-learn in one call, except that we
   count the terms ourselves (the vectorizer's own lower-case + token regex + stop words; the
-  terms come from the token pass validation shares between checks and are counted with a
-  C-level Counter instead of its per-token Python loop) and hand the identical count matrix
+  terms come from the token pass validation shares between checks and are counted in C-level
+  numpy/scipy passes instead of its per-token Python loop) and hand the identical count matrix
   to the fitted TF-IDF transform and classifier;
 * smaller ones use a dictionary of per-term weights and the package's own analyzer
   (tokeniser + stop words), which is a handful of dict look-ups per word (~20-40 µs a post).
@@ -143,8 +143,9 @@ def _terms(model: _CompiledModel, text: str | Analysed) -> Sequence[str]:
 
 def _count_matrix(model: _CompiledModel, texts: Sequence[str | Analysed]):
     """The term-count matrix CountVectorizer.transform builds for texts (same values, dtype
-    and sorted indices; tests compare), without its per-token Python loop: every term of
-    every text becomes its (row, column) in C-level passes, and scipy sums the repeats."""
+    and sorted indices, so the same scores: tests compare them with predict_proba's), without
+    its per-token Python loop: every term of every text becomes its (row, column) in C-level
+    passes, and scipy sums the repeats."""
     import numpy as np
     from scipy import sparse
 
