@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from validation.findings import Finding, Rule, Severity
 from validation.policy import Policy, possible, quick_matches, squash, squash_term
+from validation.text import hinted
 from validation.types import PostView
 
 
@@ -129,16 +130,8 @@ def disclaimer_present(text: str, squashed: str) -> bool:
     """Whether a required disclaimer stands in the (squashed) text as words of its own.
     (The pattern is tried only where str.find lands: searched for, its look-behind would be
     tried at every position, and a short disclaimer like "Ad." occurs inside many words.)"""
-    needle = squash_term(text)
-    at = squashed.find(needle)
-    if at == -1:
-        return False
-    match = _disclaimer_pattern(text).match
-    while at != -1:
-        if match(squashed, at) is not None:
-            return True
-        at = squashed.find(needle, at + 1)
-    return False
+    found = hinted.at_each(_disclaimer_pattern(text), squashed, squash_term(text))
+    return next(found, None) is not None
 
 
 def required_disclaimers(text: str, policy: Policy, squashed: str | None = None):

@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from validation.policy import RUN_RE
-from validation.text import wordlist
+from validation.text import hinted, wordlist
 
 _GTLDS = (
     "com|org|net|edu|gov|mil|int|info|biz|io|co|me|tv|ly|gl|app|dev|ai|shop|store|xyz|online|"
@@ -251,15 +251,7 @@ def _at_sigils(pattern: re.Pattern, text: str, sigil: str, wide: str):
     form `wide` and contain neither again: tried only at those characters."""
     if wide in text:
         return pattern.finditer(text)  # (rare: the two forms would need merging)
-    found = []
-    find, match = text.find, pattern.match
-    at = find(sigil)
-    while at != -1:
-        m = match(text, at)
-        if m is not None:
-            found.append(m)
-        at = find(sigil, at + 1)
-    return found
+    return hinted.at_each(pattern, text, sigil)
 
 
 def _outside(spans: list[Entity], start: int) -> bool:

@@ -47,3 +47,16 @@ def finditer(
                     break
             else:
                 pos = at + 1
+
+
+def at_each(pattern: re.Pattern, text: str, needle: str) -> Iterator[re.Match]:
+    """pattern.match(text, i) at every i where `needle` occurs, the matches in order: the
+    places found by str.find, in C, which beats `re` skipping to a character set. (Equal to
+    pattern.finditer(text) when every match starts with `needle` and holds no other one.)"""
+    find, match = text.find, pattern.match
+    at = find(needle)
+    while at != -1:
+        m = match(text, at)
+        if m is not None:
+            yield m
+        at = find(needle, at + 1)
