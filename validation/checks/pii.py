@@ -258,15 +258,23 @@ def _phone_matches(window: str, region: str) -> tuple[tuple[str, int, int], ...]
 # its national significant number (NSN) is what is left of the candidate's digits after the
 # national prefix is cut off the front: a contiguous run of the window's digits, unless the
 # region rewrites national numbers (a "transform rule", e.g. SM, AR, JP: then we never
-# judge). is_valid_number() requires that NSN to match in full the general pattern of one of
-# the regions sharing the country code. So if no run of the window's digits matches any of
-# those patterns, and none starts with the IDD, no match is possible. tests/validation/
-# test_fast_paths.py compares this with the matcher itself for many regions and shapes.
+# judge). is_valid_number() requires that NSN to match in full the pattern of one of the
+# number types (fixed line, mobile, toll free...) of one of the regions sharing the country
+# code: the general pattern alone is looser (the US one also takes any 7 digits starting
+# with 3, which most dates hold, and no US number type does). So if no run of the window's
+# digits matches any of those patterns, and none starts with the IDD, no match is possible.
+# tests/validation/test_fast_paths.py compares this with the matcher itself for many regions
+# and shapes.
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Patterns whose matches do not depend on what lies around them (no anchors, look-arounds
 # or word boundaries), so a search over all the digits finds a match of any run of them.
 _PLAIN_PATTERN = re.compile(r"(?:[0-9\[\]()|?:{},*+-]|\\d)*")
+# The number types phonenumberutil._number_type_helper() accepts (every other is UNKNOWN).
+_NUMBER_TYPES = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+    "voicemail", "fixed_line", "mobile",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=64)
@@ -288,11 +296,13 @@ def _phone_sieve(region: str) -> tuple[re.Pattern | None, re.Pattern] | None:
         desc = PhoneMetadata.metadata_for_region(other)
         if desc is None:
             return None
-        pattern = desc.general_desc.national_number_pattern
-        if pattern:  # (an empty one matches nothing: is_valid_number says no)
-            if not _PLAIN_PATTERN.fullmatch(pattern):
-                return None
-            patterns.append(f"(?:{pattern})")
+        for kind in _NUMBER_TYPES:
+            number_desc = getattr(desc, kind)
+            pattern = number_desc and number_desc.national_number_pattern
+            if pattern:  # (an empty one matches nothing: the type is not this number's)
+                if not _PLAIN_PATTERN.fullmatch(pattern):
+                    return None
+                patterns.append(f"(?:{pattern})")
     idd = metadata.international_prefix
     if idd is not None and not _PLAIN_PATTERN.fullmatch(idd):
         return None
