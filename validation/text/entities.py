@@ -333,10 +333,6 @@ class Analysed:
         return found
 
     @cached_property
-    def lowered(self) -> str:
-        return self.text.casefold() if not self.text.isascii() else self.text.lower()
-
-    @cached_property
     def lower(self) -> str:
         """str.lower() of the text, for the policy matchers' quick pre-filters."""
         return self.text.lower()
