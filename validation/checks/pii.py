@@ -9,6 +9,7 @@ prices, versions and tracking codes stay quiet. A number introduced by a word li
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import phonenumbers
@@ -38,7 +39,6 @@ _REFERENCE_WORDS = re.compile(
 # contain and starts with a character set, so `re` skips through the text in C instead of
 # trying a look-behind at every position.
 _ANY_DIGIT = re.compile(r"\d")
-_SSN_HINT = re.compile(r"\d\d\d[- ]\d\d[- ]\d\d\d\d")
 _IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
 _DIGITS_HINT = re.compile(r"\d[\d\s().\-/]{5,}\d")
 # Every address has an "@" followed by the first label of its domain and a dot.
@@ -128,10 +128,24 @@ def iban_valid(candidate: str) -> bool:
 
 def digit_runs(text: str) -> list[tuple[int, int]]:
     """The spans of _DIGITS_HINT's matches: runs of digits and separators from a digit to a
-    digit, 7 characters or more. Every SSN, and every digit group _DIGITS_RE finds (less
-    its "+(" prefix), is such a run or lies inside one (both are made of those characters
-    and start and end with a digit), so one scan serves both patterns."""
+    digit, 7 characters or more, each up to the last digit before a character that is not
+    a digit, whitespace or one of "().-/". Every SSN, and every digit group _DIGITS_RE
+    finds (less its "+(" prefix), is such a run or lies inside one (both are made of those
+    characters and start and end with a digit), so one scan serves both patterns."""
     return [m.span() for m in _DIGITS_HINT.finditer(text)]
+
+
+def in_runs(
+    pattern: re.Pattern, text: str, runs: list[tuple[int, int]], before: int, after: int
+) -> Iterator[re.Match]:
+    """pattern.finditer(text) for SSN_RE or _DIGITS_RE, searched only around the digit runs:
+    a match lies in a run but for at most `before` characters in front, and its look-ahead
+    reads at most `after` characters past its end. (A search from `pos` still lets the
+    look-behind see what lies before, and a window reaching back `before` characters finds
+    no match there: the previous run ends at its last digit, and a character outside the
+    runs' set follows it. tests/validation/test_fast_paths.py compares with plain scans.)"""
+    for lo, hi in runs:
+        yield from pattern.finditer(text, max(0, lo - before), hi + after)
 
 
 def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int, end: int):
@@ -160,10 +174,10 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
     if _ANY_DIGIT.search(text) is None:
         return found
     taken: list[tuple[int, int]] = []
-    # Each pattern is tried only where its hint matched: a match contains its hint from its
-    # own start (the digits pattern: at most "+(" before it).
+    # The SSN and digit-group patterns are searched only around the digit runs, the IBAN
+    # pattern only where its hint matched (a match contains its hint from its own start).
     runs = digit_runs(text)
-    for m in hinted.finditer(SSN_RE, _SSN_HINT, text, runs=runs):
+    for m in in_runs(SSN_RE, text, runs, 0, 1):
         if ssn_valid(m.group(1), m.group(3), m.group(4)) and not _is_reference(text, m.start()):
             taken.append(m.span())
             found.append(
@@ -187,7 +201,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in hinted.finditer(_DIGITS_RE, _DIGITS_HINT, text, 2, runs=runs):
+    for m in in_runs(_DIGITS_RE, text, runs, 2, 2):
         start, end = m.span()
         if (taken and any(s <= start < e for s, e in taken)) or _is_reference(text, start):
             continue

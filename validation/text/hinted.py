@@ -9,7 +9,7 @@ then runs only at the few places found.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 
 def finditer(
@@ -19,7 +19,6 @@ def finditer(
     lead: int = 0,
     *,
     hint_text: str | None = None,
-    runs: Sequence[tuple[int, int]] | None = None,
 ) -> Iterator[re.Match]:
     """pattern.finditer(text), for a hint such that each match of the pattern at position p
     has a match of the hint at some position in [p, p + lead] of `hint_text` (default: the
@@ -28,25 +27,20 @@ def finditer(
     Equal to finditer: the leftmost match at or after `pos` starts no earlier than `lead`
     before the leftmost hint at or after `pos`, and no later than that hint unless every
     place up to it fails, after which the next hint is searched from one past it. (A
-    look-behind still sees the text before the position the pattern is tried at.)
-
-    `runs` (sorted, disjoint (start, end) spans; default the whole text) limits the hints
-    searched for to those spans, for patterns whose every hint lies in one of them."""
+    look-behind still sees the text before the position the pattern is tried at.)"""
     scanned = text if hint_text is None else hint_text
     pos = 0
     search, match = hint.search, pattern.match
-    for lo, hi in runs if runs is not None else ((0, len(scanned)),):
-        pos = max(pos, lo - lead)
-        while (found := search(scanned, max(pos, lo), hi)) is not None:
-            at = found.start()
-            for start in range(max(pos, at - lead), at + 1):
-                m = match(text, start)
-                if m is not None:
-                    yield m
-                    pos = m.end()  # (no pattern here matches the empty string)
-                    break
-            else:
-                pos = at + 1
+    while (found := search(scanned, pos)) is not None:
+        at = found.start()
+        for start in range(max(pos, at - lead), at + 1):
+            m = match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()  # (no pattern here matches the empty string)
+                break
+        else:
+            pos = at + 1
 
 
 def at_each(pattern: re.Pattern, text: str, needle: str) -> Iterator[re.Match]:
