@@ -310,26 +310,24 @@ class Analysed:
 
     @cached_property
     def hashtags(self) -> list[Entity]:
-        if "#" not in self.text and "＃" not in self.text:
-            return []
-        text, urls = self.text, self.urls
-        found = []
-        for m in _at_sigils(_HASHTAG_FAST, text, "#", "＃"):
-            start = m.start()
-            if _after(text, start, "&#") and (not urls or _outside(urls, start)):
-                found.append(Entity("hashtag", m.group(), start, m.end()))
-        return found
+        return self._at_sigils("hashtag", _HASHTAG_FAST, "#", "＃", "&#")
 
     @cached_property
     def mentions(self) -> list[Entity]:
-        if "@" not in self.text and "＠" not in self.text:
+        return self._at_sigils("mention", _MENTION_FAST, "@", "＠", "@.")
+
+    def _at_sigils(self, kind: str, pattern: re.Pattern, sigil: str, wide: str, stops: str):
+        """HASHTAG_RE's or MENTION_RE's matches outside URLs, as entities (see _HASHTAG_FAST)."""
+        text = self.text
+        if sigil not in text and wide not in text:
             return []
-        text, urls = self.text, self.urls
+        # Only a URL holding the sigil can hold one (a URL entity's text is its span's).
+        urls = [u for u in self.urls if sigil in u.text or wide in u.text]
         found = []
-        for m in _at_sigils(_MENTION_FAST, text, "@", "＠"):
+        for m in _at_sigils(pattern, text, sigil, wide):
             start = m.start()
-            if _after(text, start, "@.") and (not urls or _outside(urls, start)):
-                found.append(Entity("mention", m.group(), start, m.end()))
+            if _after(text, start, stops) and (not urls or _outside(urls, start)):
+                found.append(Entity(kind, m.group(), start, m.end()))
         return found
 
     @cached_property
