@@ -417,10 +417,10 @@ def test_hinted_pii_scans_equal_the_plain_scans():
         found = hinted.finditer(pii_checks.IBAN_RE, pii_checks._IBAN_HINT, text)
         assert [m.span() for m in found] == plain, text
         runs = pii_checks.digit_runs(text)
-        for pattern, before, after in ((pii_checks.SSN_RE, 0, 1), (pii_checks._DIGITS_RE, 2, 2)):
-            plain = [m.span() for m in pattern.finditer(text)]
-            found = pii_checks.in_runs(pattern, text, runs, before, after)  # (as pii() runs them)
-            assert [m.span() for m in found] == plain, (pattern.pattern, text)
+        for scan in (pii_checks.SSN_SCAN, pii_checks.DIGITS_SCAN):  # (as pii() runs them)
+            plain = [m.span() for m in scan.pattern.finditer(text)]
+            found = [m.span() for m in pii_checks.in_runs(scan, text, runs)]
+            assert found == plain, (scan.pattern.pattern, text)
         emails = [f.span for f in pii_checks.pii(PostView(Analysed(text)), Policy())]
         plain = [m.span() for m in pii_checks.EMAIL_RE.finditer(text)]
         assert [s for s in emails if s in plain] == plain, text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
@@ -135,17 +136,29 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _DIGITS_HINT.finditer(text)]
 
 
-def in_runs(
-    pattern: re.Pattern, text: str, runs: list[tuple[int, int]], before: int, after: int
-) -> Iterator[re.Match]:
-    """pattern.finditer(text) for SSN_RE or _DIGITS_RE, searched only around the digit runs:
-    a match lies in a run but for at most `before` characters in front, and its look-ahead
-    reads at most `after` characters past its end. (A search from `pos` still lets the
-    look-behind see what lies before, and a window reaching back `before` characters finds
-    no match there: the previous run ends at its last digit, and a character outside the
-    runs' set follows it. tests/validation/test_fast_paths.py compares with plain scans.)"""
+class RunScan(NamedTuple):
+    """How pii() searches a pattern around the digit runs (see in_runs)."""
+
+    pattern: re.Pattern
+    shortest: int  # runs shorter than this cannot hold a match
+    before: int  # characters a match may start before its run ("+(")
+    after: int  # characters its look-ahead reads past its end
+
+
+SSN_SCAN = RunScan(SSN_RE, 11, 0, 1)  # "123-45-6789": 11 characters
+DIGITS_SCAN = RunScan(_DIGITS_RE, 7, 2, 2)
+
+
+def in_runs(scan: RunScan, text: str, runs: list[tuple[int, int]]) -> Iterator[re.Match]:
+    """scan.pattern.finditer(text), searched only around the digit runs long enough to hold a
+    match. (A search from `pos` still lets the look-behind see what lies before, and a
+    window reaching back `before` characters finds no match there: the previous run ends at
+    its last digit, and a character outside the runs' set follows it.
+    tests/validation/test_fast_paths.py compares with plain scans.)"""
+    pattern, shortest, before, after = scan
     for lo, hi in runs:
-        yield from pattern.finditer(text, max(0, lo - before), hi + after)
+        if hi - lo >= shortest:
+            yield from pattern.finditer(text, max(0, lo - before), hi + after)
 
 
 def _finding(rule: Rule, severity: Severity, message: str, tip: str, start: int, end: int):
@@ -177,7 +190,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
     # The SSN and digit-group patterns are searched only around the digit runs, the IBAN
     # pattern only where its hint matched (a match contains its hint from its own start).
     runs = digit_runs(text)
-    for m in in_runs(SSN_RE, text, runs, 0, 1):
+    for m in in_runs(SSN_SCAN, text, runs):
         if ssn_valid(m.group(1), m.group(3), m.group(4)) and not _is_reference(text, m.start()):
             taken.append(m.span())
             found.append(
@@ -201,7 +214,7 @@ def pii(post: PostView, policy: Policy) -> list[Finding]:
                     *m.span(),
                 )
             )
-    for m in in_runs(_DIGITS_RE, text, runs, 2, 2):
+    for m in in_runs(DIGITS_SCAN, text, runs):
         start, end = m.span()
         if (taken and any(s <= start < e for s, e in taken)) or _is_reference(text, start):
             continue
