@@ -288,10 +288,10 @@ def _phone_matches(window: str, region: str) -> tuple[tuple[str, int, int], ...]
 # judge). is_valid_number() requires that NSN to match in full the pattern of one of the
 # number types (fixed line, mobile, toll free...) of one of the regions sharing the country
 # code: the general pattern alone is looser (the US one also takes any 7 digits starting
-# with 3, which most dates hold, and no US number type does). So if no run of the window's
-# digits matches any of those patterns, and none starts with the IDD, no match is possible.
-# tests/validation/test_fast_paths.py compares this with the matcher itself for many regions
-# and shapes.
+# with 3, which many dates hold; of those the number types take only Canada's UAN range,
+# 310 and four digits). So if no run of the window's digits matches any of those patterns,
+# and none starts with the IDD, no match is possible. tests/validation/test_fast_paths.py
+# compares this with the matcher itself for many regions and shapes.
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Patterns whose matches do not depend on what lies around them (no anchors, look-arounds

@@ -310,13 +310,13 @@ class Analysed:
 
     @cached_property
     def hashtags(self) -> list[Entity]:
-        return self._at_sigils("hashtag", _HASHTAG_FAST, "#", "＃", "&#")
+        return self._sigil_entities("hashtag", _HASHTAG_FAST, "#", "＃", "&#")
 
     @cached_property
     def mentions(self) -> list[Entity]:
-        return self._at_sigils("mention", _MENTION_FAST, "@", "＠", "@.")
+        return self._sigil_entities("mention", _MENTION_FAST, "@", "＠", "@.")
 
-    def _at_sigils(self, kind: str, pattern: re.Pattern, sigil: str, wide: str, stops: str):
+    def _sigil_entities(self, kind: str, pattern: re.Pattern, sigil: str, wide: str, stops: str):
         """HASHTAG_RE's or MENTION_RE's matches outside URLs, as entities (see _HASHTAG_FAST)."""
         text = self.text
         if sigil not in text and wide not in text:
