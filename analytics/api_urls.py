@@ -4,7 +4,7 @@ from django.urls import path
 
 from analytics import api
 
-prefix = "brands/<int:brand_id>/analytics/"
+prefix = "brands/<id:brand_id>/analytics/"
 
 urlpatterns = [
     path(f"{prefix}posts/", api.PostMetricsList.as_view(), name="api-analytics-posts"),

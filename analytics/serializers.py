@@ -13,6 +13,7 @@ from rest_framework import serializers
 from analytics.models import PostMetrics
 from analytics.values import METRIC_FIELDS
 from connections.providers import REGISTRY
+from core.api import IdField
 
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 30
@@ -38,7 +39,7 @@ class RangeInput(serializers.Serializer):
 
 class PostMetricsFilterInput(RangeInput):
     platform = serializers.ChoiceField(choices=list(REGISTRY), required=False)
-    connection = serializers.IntegerField(required=False, min_value=1)
+    connection = IdField(required=False)
 
 
 class MetricValues(serializers.Serializer):

@@ -4,7 +4,7 @@ from audit import api
 
 urlpatterns = [
     path(
-        "brands/<int:brand_id>/reports/compliance.csv",
+        "brands/<id:brand_id>/reports/compliance.csv",
         api.ComplianceReport.as_view(),
         name="api-compliance-report",
     ),

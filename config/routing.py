@@ -5,5 +5,5 @@ from django.urls import path
 from publishing.consumers import JobEventsConsumer
 
 websocket_urlpatterns: list = [
-    path("ws/brands/<int:brand_id>/jobs/", JobEventsConsumer.as_asgi()),
+    path("ws/brands/<id:brand_id>/jobs/", JobEventsConsumer.as_asgi()),
 ]

@@ -5,20 +5,20 @@ from connections import views
 app_name = "connections"
 
 urlpatterns = [
-    path("brands/<int:brand_id>/connections/", views.connection_list, name="list"),
+    path("brands/<id:brand_id>/connections/", views.connection_list, name="list"),
     path(
-        "brands/<int:brand_id>/connections/connect/<slug:platform>/",
+        "brands/<id:brand_id>/connections/connect/<slug:platform>/",
         views.connection_start,
         name="start",
     ),
     path(
-        "brands/<int:brand_id>/connections/choose/<int:state_id>/",
+        "brands/<id:brand_id>/connections/choose/<id:state_id>/",
         views.oauth_select,
         name="select",
     ),
-    path("brands/<int:brand_id>/connections/bulk/", views.connection_bulk, name="bulk"),
+    path("brands/<id:brand_id>/connections/bulk/", views.connection_bulk, name="bulk"),
     path(
-        "brands/<int:brand_id>/connections/<int:connection_id>/<str:action>/",
+        "brands/<id:brand_id>/connections/<id:connection_id>/<str:action>/",
         views.connection_action,
         name="action",
     ),

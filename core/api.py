@@ -6,14 +6,25 @@ import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.converters import MAX_ID
 from tenancy.permissions import Action
 from tenancy.selectors import brand_for_user
+
+
+class IdField(serializers.IntegerField):
+    """An object id in a request body or query: a number the database can hold (ids past
+    64 bits would fail inside the query), else a 400 like any other bad value."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 class ApiError(exceptions.APIException):

@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from core import converters
         from core.health import ensure_runtime_folders
+
+        converters.register()  # before any URLconf is read
 
         ensure_runtime_folders()

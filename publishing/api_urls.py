@@ -2,24 +2,24 @@ from django.urls import path
 
 from publishing import api
 
-B = "brands/<int:brand_id>/"
+B = "brands/<id:brand_id>/"
 
 urlpatterns = [
     path(B + "posts/", api.PostList.as_view(), name="api-post-list"),
-    path(B + "posts/<int:post_id>/", api.PostDetail.as_view(), name="api-post-detail"),
+    path(B + "posts/<id:post_id>/", api.PostDetail.as_view(), name="api-post-detail"),
     *[
         path(
-            B + f"posts/<int:post_id>/{name}/",
+            B + f"posts/<id:post_id>/{name}/",
             api.PostAction.as_view(action_name=name),
             name=f"api-post-{name}",
         )
         for name in ("publish", "cancel", "retry", "approve", "reject")
     ],
     path(B + "jobs/", api.JobList.as_view(), name="api-job-list"),
-    path(B + "jobs/<int:job_id>/", api.JobDetail.as_view(), name="api-job-detail"),
+    path(B + "jobs/<id:job_id>/", api.JobDetail.as_view(), name="api-job-detail"),
     *[
         path(
-            B + f"jobs/<int:job_id>/{name}/",
+            B + f"jobs/<id:job_id>/{name}/",
             api.JobAction.as_view(action_name=name),
             name=f"api-job-{name}",
         )

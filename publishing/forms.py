@@ -12,6 +12,7 @@ from django import forms
 from connections.models import ConnectionStatus
 from connections.providers import platform_choices
 from connections.providers.google_business.details import CTA_TYPES, check_details
+from core.converters import MAX_ID
 from publishing.models import GooglePostType, Post
 
 PLATFORMS = platform_choices()
@@ -45,7 +46,7 @@ class IdListField(forms.Field):
         values = value if isinstance(value, list | tuple) else [value] if value else []
         ids = []
         for item in values:
-            if not str(item).isdigit():
+            if not str(item).isdigit() or int(item) > MAX_ID:
                 raise forms.ValidationError("Unknown item.", code="invalid")
             if int(item) not in ids:
                 ids.append(int(item))

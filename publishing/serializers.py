@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connections.providers.google_business.details import check_details
+from core.api import IdField
 from publishing import selectors
 from publishing.models import GooglePostType, JobEvent, MediaAsset, Post, PublishAttempt, PublishJob
 
@@ -35,10 +36,10 @@ class AwareDateTimeField(serializers.Field):
 
 class PostInput(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, default="", max_length=70000)
-    targets = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    targets = serializers.ListField(child=IdField(), min_length=1)
     text_overrides = serializers.DictField(child=serializers.CharField(), required=False)
     link = serializers.URLField(required=False, allow_blank=True, default="")
-    media = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    media = serializers.ListField(child=IdField(), required=False, default=list)
     scheduled_at = AwareDateTimeField(required=False, allow_null=True)
     x_thread = serializers.BooleanField(required=False, default=False)
     google_post_type = serializers.ChoiceField(
@@ -62,7 +63,7 @@ class PostEditInput(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, required=False, max_length=70000)
     text_overrides = serializers.DictField(child=serializers.CharField(), required=False)
     link = serializers.URLField(required=False, allow_blank=True)
-    media = serializers.ListField(child=serializers.IntegerField(), required=False)
+    media = serializers.ListField(child=IdField(), required=False)
     scheduled_at = AwareDateTimeField(required=False)
     x_thread = serializers.BooleanField(required=False)
     google_post_type = serializers.ChoiceField(choices=GooglePostType.choices, required=False)
@@ -180,6 +181,6 @@ class MediaOutput(serializers.ModelSerializer):
 class JobFilterInput(serializers.Serializer):
     status = serializers.CharField(required=False)
     platform = serializers.CharField(required=False)
-    connection = serializers.IntegerField(required=False)
+    connection = IdField(required=False)
     since = AwareDateTimeField(required=False)
     until = AwareDateTimeField(required=False)

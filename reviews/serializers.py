@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api import IdField
 from reviews.models import ResponseTemplate, Review, Sentiment
 
 
@@ -13,7 +14,7 @@ class ReviewFilterInput(serializers.Serializer):
     max_rating = serializers.IntegerField(required=False, min_value=1, max_value=5)
     replied = serializers.BooleanField(required=False, allow_null=True, default=None)
     sentiment = serializers.ChoiceField(choices=Sentiment.choices, required=False)
-    connection = serializers.IntegerField(required=False)
+    connection = IdField(required=False)
 
 
 class ReviewOutput(serializers.ModelSerializer):
@@ -33,7 +34,7 @@ class ReplyInput(serializers.Serializer):
     """`text`, or `template_id`, or neither: the brand's template for the review's rating."""
 
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    template_id = serializers.IntegerField(required=False)
+    template_id = IdField(required=False)
 
     def validate(self, attrs):
         if "text" in attrs and "template_id" in attrs:

@@ -4,10 +4,10 @@ from tenancy import api
 
 urlpatterns = [
     path("brands/", api.BrandList.as_view(), name="api-brand-list"),
-    path("brands/<int:brand_id>/", api.BrandDetail.as_view(), name="api-brand-detail"),
-    path("brands/<int:brand_id>/members/", api.MemberList.as_view(), name="api-member-list"),
+    path("brands/<id:brand_id>/", api.BrandDetail.as_view(), name="api-brand-detail"),
+    path("brands/<id:brand_id>/members/", api.MemberList.as_view(), name="api-member-list"),
     path(
-        "brands/<int:brand_id>/members/<int:membership_id>/",
+        "brands/<id:brand_id>/members/<id:membership_id>/",
         api.MemberDetail.as_view(),
         name="api-member-detail",
     ),

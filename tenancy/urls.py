@@ -4,5 +4,5 @@ from tenancy import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("brands/<int:brand_id>/", views.brand_detail, name="brand_detail"),
+    path("brands/<id:brand_id>/", views.brand_detail, name="brand_detail"),
 ]

@@ -3,5 +3,5 @@ from django.urls import path
 from validation import api
 
 urlpatterns = [
-    path("brands/<int:brand_id>/validate", api.Validate.as_view(), name="api-validate"),
+    path("brands/<id:brand_id>/validate", api.Validate.as_view(), name="api-validate"),
 ]
