@@ -13,7 +13,6 @@ Any fault's options may hold `skip`: that many matching calls pass before it app
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from sandbox.client_socket import hold
 from sandbox.models import SandboxFault, SandboxToken
 
 FaultHandler = Callable[[HttpRequest, SandboxFault], HttpResponse | None]
@@ -121,7 +121,7 @@ def _expire_token(request: HttpRequest, fault: SandboxFault) -> None:
 def _timeout(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
     """Hold the request longer than the client waits (options.seconds), then give up with 504:
     the endpoint never runs, so nothing happened on the "platform"."""
-    time.sleep(float(fault.options.get("seconds", 25)))
+    hold(float(fault.options.get("seconds", 25)))
     return HttpResponse("gateway timeout", status=504, content_type="text/plain")
 
 

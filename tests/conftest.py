@@ -2,6 +2,7 @@
 who owns a brand in another tenant. Every permission test walks this matrix."""
 
 import copy
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.platforms import platform_settings
+from sandbox.models import SandboxRequest
 from tenancy.models import Membership, Role
 from tenancy.services import brand_create, tenant_create
 
@@ -104,4 +106,15 @@ def sandbox(live_server, settings):
     settings.SANDBOX_LIFETIMES = copy.deepcopy(settings.SANDBOX_LIFETIMES)
     settings.PUBLIC_BASE_URL = live_server.url
     yield live_server.url
+    _wait_for_answers()
     db_settings["CONN_MAX_AGE"] = saved_max_age
+
+
+def _wait_for_answers(seconds: float = 10) -> None:
+    """A test is over when the sandbox has answered every request it received: a live-server
+    thread still serving one (a client that gave up on a slow fault) would otherwise write
+    its request log after the database was emptied for the next test."""
+    deadline = time.monotonic() + seconds
+    while SandboxRequest.objects.filter(status__isnull=True).exists():
+        assert time.monotonic() < deadline, "the sandbox is still serving a request"
+        time.sleep(0.05)

@@ -95,7 +95,7 @@ def _checkpoint(job_id: int) -> Callable[..., None]:
         # reaper must not hand its job to a second worker.
         lease = timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
         PublishJob.objects.filter(pk=job_id).update(
-            platform_ids=_JsonMerge(F("platform_ids"), Value(ids, output_field=JSONField())),
+            platform_ids=_JsonMerge(F("platform_ids"), ids),
             lease_expires_at=Case(
                 When(status=S.PUBLISHING, then=Value(lease)), default=F("lease_expires_at")
             ),
@@ -106,17 +106,29 @@ def _checkpoint(job_id: int) -> Callable[..., None]:
 
 
 class _JsonMerge(Func):
-    """platform_ids merged with new keys in one UPDATE (no read-modify-write): `||` on
-    PostgreSQL, json_patch() on SQLite (which drops keys set to null: readers use .get())."""
+    """platform_ids merged with new keys in one UPDATE (no read-modify-write). A key set to
+    None is removed, the same on both databases: json_patch() does that on SQLite (RFC 7386
+    merge patch); on PostgreSQL `||` would keep the null, so those keys are subtracted.
+    Values are flat (ids, lists, flags), where the two merges agree."""
 
     output_field = JSONField()
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
+
+    def __init__(self, target, ids: dict[str, Any]):
+        super().__init__(target, Value(ids, output_field=JSONField()))
+        self.removed = [key for key, value in ids.items() if value is None]
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
             compiler, connection, template="json_patch(%(expressions)s)", arg_joiner=", ", **extra
         )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = self.as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" || ", **extra
+        )
+        for key in self.removed:
+            sql, params = f"({sql} - %s::text)", (*params, key)
+        return sql, params
 
 
 def _published_fields(result: pb.PublishResult) -> dict[str, Any]:

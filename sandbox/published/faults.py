@@ -3,6 +3,7 @@
 - latency: sleep `seconds`, then answer normally.
 - accepted_timeout: run the real endpoint (the post IS accepted and recorded), then hold the
   answer for `seconds` so the client's read timeout fires: "the post may exist".
+  (Holding ends early when the client hangs up: sandbox.client_socket.hold.)
 - connection_reset: drop the TCP connection without answering. By default the endpoint never
   runs (nothing happened on the "platform"); with `after_accept: true` the real endpoint runs
   first, so the post exists but the client only sees the connection die; with
@@ -13,13 +14,12 @@
 from __future__ import annotations
 
 import socket
-import socketserver
 import struct
 import sys
-import time
 
 from django.http import HttpRequest, HttpResponse
 
+from sandbox.client_socket import hold, request_socket
 from sandbox.faults import fault_kind
 from sandbox.models import SandboxFault
 from sandbox.platforms import renderer
@@ -51,34 +51,15 @@ def _run_endpoint(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
 
 @fault_kind("latency")
 def _latency(request: HttpRequest, fault: SandboxFault) -> None:
-    time.sleep(float(fault.options.get("seconds", 1)))
+    hold(float(fault.options.get("seconds", 1)))
     return None
 
 
 @fault_kind("accepted_timeout")
 def _accepted_timeout(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
     response = _run_endpoint(request, fault)
-    time.sleep(float(fault.options.get("seconds", 30)))
+    hold(float(fault.options.get("seconds", 30)))
     return response
-
-
-def _request_socket() -> socket.socket:
-    """The client socket of the request being served. A WSGI app is never handed its socket,
-    but every socketserver-based server (Django's runserver and the tests' live server) runs
-    the app inside a request handler whose `request` is that socket: find the handler up the
-    calling frames of this thread."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        handler = frame.f_locals.get("self")
-        if isinstance(handler, socketserver.BaseRequestHandler) and isinstance(
-            handler.request, socket.socket
-        ):
-            return handler.request
-        frame = frame.f_back
-    raise RuntimeError(
-        "connection_reset needs a socketserver-based WSGI server (runserver, the live test "
-        "server); under ASGI the app cannot reach the client's socket"
-    )
 
 
 def _head_and_half_body(response: HttpResponse) -> bytes:
@@ -93,7 +74,7 @@ def _head_and_half_body(response: HttpResponse) -> bytes:
 
 @fault_kind("connection_reset")
 def _connection_reset(request: HttpRequest, fault: SandboxFault) -> HttpResponse:
-    sock = _request_socket()  # first, so an unsupported server fails before any post exists
+    sock = request_socket()  # first, so an unsupported server fails before any post exists
     if fault.options.get("after_accept") or fault.options.get("mid_answer"):
         accepted = _run_endpoint(request, fault)
         if fault.options.get("mid_answer"):

@@ -63,6 +63,17 @@ def test_a_checkpoint_leaves_a_reaped_job_alone(make_post, owner):
     assert job.platform_ids == {"media_id": "42"}
 
 
+def test_a_checkpoint_merges_keys_and_none_removes_one_on_every_database(make_post, owner):
+    job = _publishing_job(make_post, owner)
+    save = _checkpoint(job.pk)
+
+    save(container_id="c1", publish_pending="c1", children=["a", "b"])
+    save(publish_pending=None, media_id="m1", missing=None)
+
+    job.refresh_from_db()
+    assert job.platform_ids == {"container_id": "c1", "children": ["a", "b"], "media_id": "m1"}
+
+
 def test_the_job_api_and_admin_never_show_upload_urls_or_tokens(
     make_post, owner, api_client_for, brand, admin_client
 ):

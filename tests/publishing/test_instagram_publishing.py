@@ -151,7 +151,7 @@ def test_a_single_image_is_checked_against_the_quota_contained_polled_published_
     assert job.permalink.startswith("https://www.instagram.com/p/")
     assert job.platform_ids["container_id"] == container.media_id
     assert job.platform_ids["media_id"] == post.post_id
-    assert job.platform_ids["publish_pending"] is None
+    assert "publish_pending" not in job.platform_ids  # cleared once published
     # Quota first, then the container, polled until FINISHED, published, permalink read back.
     assert calls() == [
         ("content_publishing_limit", "GET"),
