@@ -16,10 +16,10 @@ from validation.limits import PlatformLimits
 from validation.policy import Policy, squash
 from validation.text.entities import Analysed, nfc
 from validation.text.length import platform_length
+from validation.threads import SENTENCE_SHARE, cut_points, longest_prefix, split_thread
 
 ELLIPSIS = "…"
 MAX_ROUNDS = 5
-_SENTENCE_END = re.compile(r"[.!?…](?:[\"')\]]*)(?=\s|$)")
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
@@ -93,41 +93,16 @@ def _with_tail(body: str, disclaimers: list[str], tags: list[str]) -> str:
     return "\n\n".join(lines)
 
 
-def _cuts(text: str) -> tuple[list[int], list[int]]:
-    """Sentence-end and word-boundary cut positions that split no protected span."""
-    protected = Analysed.of(text).protected
-
-    def free(pos: int) -> bool:
-        return not any(s < pos < e for s, e in protected)
-
-    sentences = [m.end() for m in _SENTENCE_END.finditer(text) if free(m.end())]
-    words = [i for i, ch in enumerate(text) if ch.isspace() and i > 0 and free(i)]
-    return sentences, words
-
-
-def _longest_prefix(text: str, cuts: list[int], budget: int, limits, suffix: str = "") -> int:
-    """The largest cut whose prefix (+ suffix) fits the budget, or -1 (binary search: the
-    length of a prefix only grows with the cut)."""
-    lo, hi, best = 0, len(cuts) - 1, -1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if _length(text[: cuts[mid]].rstrip() + suffix, limits) <= budget:
-            best, lo = cuts[mid], mid + 1
-        else:
-            hi = mid - 1
-    return best
-
-
 def truncate(text: str, budget: int, limits: PlatformLimits) -> str | None:
     """Shorten text to fit budget at a sentence end, else a word boundary (with an
     ellipsis). None when no cut fits."""
     if _length(text, limits) <= budget:
         return text
-    sentences, words = _cuts(text)
-    at_sentence = _longest_prefix(text, sentences, budget, limits)
-    at_word = _longest_prefix(text, words, budget, limits, suffix=ELLIPSIS)
+    sentences, words = cut_points(text)
+    at_sentence = longest_prefix(text, sentences, lambda p: _length(p, limits) <= budget)
+    at_word = longest_prefix(text, words, lambda p: _length(p + ELLIPSIS, limits) <= budget)
     # A sentence end is nicer, unless it throws away much more of the text.
-    if at_sentence > 0 and at_sentence >= 0.6 * max(at_word, 0):
+    if at_sentence > 0 and at_sentence >= SENTENCE_SHARE * at_word:
         return text[:at_sentence].rstrip()
     if at_word > 0:
         return text[:at_word].rstrip() + ELLIPSIS
@@ -173,42 +148,11 @@ def shorten(text: str, limits: PlatformLimits, policy: Policy) -> tuple[str, Fix
     )
 
 
-def split_thread(text: str, limits: PlatformLimits) -> tuple[str, ...] | None:
-    """Split text into parts numbered " (i/n)", each within the limit; None if a single
-    protected token cannot fit."""
-    if _length(text, limits) <= limits.max_length:
-        return (text,)
-    guess = 2
-    for _ in range(4):  # re-run when the number of parts changes the suffix width
-        parts = []
-        rest = text.strip()
-        while rest:
-            budget = limits.max_length - _length(f" ({guess}/{guess})", limits)
-            if _length(rest, limits) <= budget:
-                parts.append(rest)
-                break
-            sentences, words = _cuts(rest)
-            cut = _longest_prefix(rest, sentences, budget, limits)
-            word_cut = _longest_prefix(rest, words, budget, limits)
-            if cut <= 0 or cut < 0.6 * word_cut:
-                cut = word_cut
-            if cut <= 0:
-                return None
-            parts.append(rest[:cut].rstrip())
-            rest = rest[cut:].strip()
-            if len(parts) > 99:
-                return None
-        if len(str(len(parts))) <= len(str(guess)):
-            n = len(parts)
-            return tuple(f"{p} ({i}/{n})" for i, p in enumerate(parts, start=1))
-        guess = len(parts)
-    return None
-
-
 def autofix(text: str, *, limits: PlatformLimits, policy: Policy, thread: bool = False):
     """Apply every safe fix until the text is stable. Returns FixResult; the caller validates
     the result again."""
     text = nfc(text)
+    threaded = thread and limits.threads
     fixes: list[Fix] = []
     for _ in range(MAX_ROUNDS):
         before = text
@@ -220,14 +164,12 @@ def autofix(text: str, *, limits: PlatformLimits, policy: Policy, thread: bool =
             fixes += [Fix("missing_hashtag", f"Added {t}.") for t in tags]
         text, fix = drop_excess_hashtags(text, limits, policy)
         fixes += [fix] if fix else []
-        if not (thread and limits.slug == "x"):
+        if not threaded:
             text, fix = shorten(text, limits, policy)
             fixes += [fix] if fix else []
         if text == before:
             break
-    parts = None
-    if thread and limits.slug == "x" and _length(text, limits) > limits.max_length:
-        parts = split_thread(text, limits)
-        if parts is not None:
-            fixes.append(Fix("text_length", f"Split into a thread of {len(parts)} posts."))
+    parts = split_thread(text, numbered=policy.x_thread_numbering) if threaded else None
+    if parts is not None and _length(text, limits) > limits.max_length:
+        fixes.append(Fix("text_length", f"Split into a thread of {len(parts)} posts."))
     return FixResult(text=text, fixes=tuple(fixes), parts=parts)

@@ -28,6 +28,7 @@ class PlatformLimits:
     name: str
     max_length: int
     weighted: bool  # X counts by twitter-text v3 weights, the others by code points
+    threads: bool  # a long text can go out as a thread (validation.threads)
     max_hashtags: int | None
     max_mentions: int | None
     min_media: int
@@ -57,6 +58,7 @@ def _build() -> dict[str, PlatformLimits]:
             name="Instagram",
             max_length=2200,
             weighted=False,
+            threads=False,
             max_hashtags=_instagram_max_hashtags(),  # 5 since Dec 2025 [3p]; docs said 30
             max_mentions=20,  # @-tags [3p]
             min_media=1,  # no text-only posts
@@ -79,6 +81,7 @@ def _build() -> dict[str, PlatformLimits]:
             name="Facebook Pages",
             max_length=63206,  # [mem; commonly cited]
             weighted=False,
+            threads=False,
             max_hashtags=None,
             max_mentions=None,
             min_media=0,
@@ -101,6 +104,7 @@ def _build() -> dict[str, PlatformLimits]:
             name="LinkedIn",
             max_length=3000,  # [3p][code]
             weighted=False,
+            threads=False,
             max_hashtags=None,
             max_mentions=None,
             min_media=0,
@@ -123,6 +127,7 @@ def _build() -> dict[str, PlatformLimits]:
             name="X",
             max_length=280,  # weighted, twitter-text config/v3.json
             weighted=True,
+            threads=True,
             # tweetypie TweetText.scala: maxMentions = 50, maxHashtags = 50.
             max_hashtags=50,
             max_mentions=50,
@@ -146,6 +151,7 @@ def _build() -> dict[str, PlatformLimits]:
             name="Google Business Profile",
             max_length=1500,  # summary [3p]
             weighted=False,
+            threads=False,
             max_hashtags=None,
             max_mentions=None,
             min_media=0,

@@ -84,6 +84,9 @@ class BrandPolicy(models.Model):
     )
     # {"linkedin": 3, "x": null}: per-platform hashtag advice replacing the defaults.
     hashtag_warnings = models.JSONField(default=dict, blank=True)
+    x_thread_numbering = models.BooleanField(
+        default=False, help_text='End each post of an X thread with its number, e.g. " 1/3".'
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

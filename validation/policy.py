@@ -189,6 +189,7 @@ class Policy:
     hashtag_warnings: dict[str, int | None] = field(default_factory=dict)
     allowed_contacts: tuple[str, ...] = ()  # the brand's own public email / phone
     default_region: str = "US"
+    x_thread_numbering: bool = False  # end each post of an X thread with " 1/3"
     version_key: str = ""  # identifies the policy + pack versions this was built from
 
     def __post_init__(self):

@@ -71,6 +71,7 @@ def build_policy(*, brand, brand_policy: BrandPolicy | None, packs) -> Policy:
         hashtag_warnings=dict(bp.hashtag_warnings) if bp else {},
         allowed_contacts=tuple(bp.allowed_contacts) if bp else (),
         default_region=(brand.default_region or "US").upper(),
+        x_thread_numbering=bp.x_thread_numbering if bp else False,
         version_key=version[:200],
     )
 

@@ -40,6 +40,7 @@ from validation.policy import Policy
 from validation.selectors import forget_policy, policy_for_brand
 from validation.text.entities import Analysed
 from validation.text.length import platform_length
+from validation.threads import split_thread
 from validation.toxicity import toxicity_scores
 from validation.types import MediaSpec, PostView
 
@@ -218,6 +219,34 @@ if (*_TEXT_CHECKS_BEFORE, *MEDIA_CHECKS, *_CHECKS_AFTER) != PLATFORM_CHECKS:
     raise ImportError("validation.services expects MEDIA_CHECKS contiguous in PLATFORM_CHECKS")
 
 
+def _thread_findings(parts: tuple[str, ...], limits) -> list[Finding]:
+    over = [
+        i
+        for i, part in enumerate(parts, start=1)
+        if platform_length(Analysed.of(part), weighted=limits.weighted) > limits.max_length
+    ]
+    if over:
+        return [
+            Finding(
+                Rule.TEXT_LENGTH,
+                Severity.ERROR,
+                "text",
+                f"Post {over[0]} of the thread is over {limits.max_length} characters and "
+                "cannot be split (a single link, hashtag or word that long).",
+            )
+        ]
+    if len(parts) > 1:
+        return [
+            Finding(
+                Rule.TEXT_LENGTH,
+                Severity.WARNING,
+                "text",
+                f"It will be published as a thread of {len(parts)}.",
+            )
+        ]
+    return []
+
+
 def _validate_platform(
     slug, post: PostInput, policy: Policy, content: _ContentChecks, now, views: dict
 ) -> tuple[PlatformReport, tuple[Sequence[Finding], ...]]:
@@ -229,15 +258,15 @@ def _validate_platform(
     fixes: tuple[fixing.Fix, ...] = ()
     fixed_text = None
     parts = None
-    threaded = post.thread and slug == "x"
+    threaded = post.thread and limits.threads
     if post.autofix:
         result = fixing.autofix(analysed.text, limits=limits, policy=policy, thread=post.thread)
         fixes, parts = result.fixes, result.parts
         if result.text != analysed.text:
             fixed_text = result.text
             analysed = content.analysed(result.text)
-    elif threaded and platform_length(analysed, weighted=True) > limits.max_length:
-        parts = fixing.split_thread(analysed.text, limits)
+    elif threaded:
+        parts = split_thread(analysed.text, numbered=policy.x_thread_numbering)
     # One view per text of the post: only the limits differ between platforms.
     view = views.get(analysed.text)
     if view is None:
@@ -249,18 +278,11 @@ def _validate_platform(
         content.findings(analysed),
     )
     if threaded and parts is not None:
-        # Over-long X text with the thread option is published as these parts: each must fit.
+        # With the thread option the text is published as these parts: each must fit.
         chunks = (
             [f for f in chunks[0] if f.rule != Rule.TEXT_LENGTH],
             chunks[1],
-            [
-                Finding(
-                    Rule.TEXT_LENGTH,
-                    Severity.WARNING,
-                    "text",
-                    f"Too long for one post; it will be published as a thread of {len(parts)}.",
-                )
-            ],
+            _thread_findings(parts, limits),
         )
     findings = tuple(chain.from_iterable(chunks))
     unfixable = ()
@@ -421,6 +443,7 @@ POLICY_FIELDS = {
     "toxicity_block",
     "compliance_packs",
     "hashtag_warnings",
+    "x_thread_numbering",
 }
 
 

@@ -17,6 +17,9 @@ from connections.providers import base as pb
 from connections.providers import get_provider
 from publishing import state
 from publishing.models import ConnectionThrottle, JobStatus, PublishJob
+from validation.limits import limits_for
+from validation.selectors import policy_for_brand
+from validation.threads import split_thread
 
 T = TypeVar("T")
 S = JobStatus
@@ -26,10 +29,11 @@ def build_content(job: PublishJob) -> pb.PostContent:
     post = job.post
     text = post.text_for(job.platform)
     thread: tuple[str, ...] = ()
-    if job.platform == "x" and post.x_thread:
-        # Blank lines separate the posts of a thread.
-        parts = [part.strip() for part in text.split("\n\n") if part.strip()]
-        text, thread = (parts[0], tuple(parts[1:])) if parts else (text, ())
+    if post.x_thread and limits_for(job.platform).threads:
+        # The parts validation showed the author (validation.threads).
+        numbered = policy_for_brand(brand=post.brand).x_thread_numbering
+        parts = split_thread(text, numbered=numbered)
+        text, thread = (parts[0], parts[1:]) if parts else (text, ())
     media = tuple(
         pb.MediaItem(
             url=item.asset.public_url,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import time
 from datetime import timedelta
@@ -30,14 +29,21 @@ from sandbox.common import endpoint, json_response
 from sandbox.published.models import SandboxMedia, SandboxPost
 from sandbox.x import display
 from sandbox.x.errors import problem
+from sandbox.x.text_weight import MAX_WEIGHTED, weighted_length
 
 P = "x"
 WINDOW = timedelta(minutes=15)
-_URL = re.compile(r"https?://\S+")
+DAY = timedelta(hours=24)
 
 
 def _limit() -> int:
     return int(os.environ.get("SANDBOX_X_TWEETS_PER_WINDOW", "100"))
+
+
+def _daily_limit() -> int | None:
+    # The x-user-limit-24hour-* headers come on some access tiers only: off unless set.
+    value = os.environ.get("SANDBOX_X_TWEETS_PER_DAY", "")
+    return int(value) if value else None
 
 
 def _new_id() -> str:
@@ -45,33 +51,34 @@ def _new_id() -> str:
     return str(int(time.time() * 1000) << 22 | secrets.randbits(22))
 
 
-def _weighted_length(text: str) -> int:
-    # twitter-text v3: URLs count 23; code points above U+10FF (CJK, emoji) count 2.
-    text_wo_urls = _URL.sub("", text)
-    urls = len(_URL.findall(text))
-    return urls * 23 + sum(1 if ord(ch) <= 0x10FF else 2 for ch in text_wo_urls)
+def _window(account_id: str, window: timedelta, limit: int, prefix: str):
+    """One rate-limit window's headers (this call counted) and whether it is exhausted."""
+    now = timezone.now()
+    recent = SandboxPost.objects.filter(
+        platform=P, account_id=account_id, created_at__gt=now - window
+    )
+    used = recent.count()
+    oldest = recent.order_by("id").values_list("created_at", flat=True).first()
+    over = used >= limit
+    headers = {
+        f"{prefix}-limit": str(limit),
+        f"{prefix}-remaining": "0" if over else str(max(limit - used - 1, 0)),
+        f"{prefix}-reset": str(int(((oldest or now) + window).timestamp())),
+    }
+    return headers, over
 
 
 def _rate_headers(account_id: str) -> tuple[dict[str, str], bool]:
-    """Headers for this user's window, and whether the call is over the limit."""
-    now = timezone.now()
-    used = SandboxPost.objects.filter(
-        platform=P, account_id=account_id, created_at__gt=now - WINDOW
-    ).count()
-    oldest = (
-        SandboxPost.objects.filter(platform=P, account_id=account_id, created_at__gt=now - WINDOW)
-        .order_by("id")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    reset = int(((oldest or now) + WINDOW).timestamp())
-    limit = _limit()
-    headers = {
-        "x-rate-limit-limit": str(limit),
-        "x-rate-limit-remaining": str(max(limit - used - 1, 0)),
-        "x-rate-limit-reset": str(reset),
-    }
-    return headers, used >= limit
+    """Headers for this user's windows, and whether the call is over a limit: the endpoint's
+    15-minute window, and the 24-hour user window where the tier has one
+    (https://docs.x.com/fundamentals/rate-limits)."""
+    headers, over = _window(account_id, WINDOW, _limit(), "x-rate-limit")
+    daily = _daily_limit()
+    if daily is not None:
+        day_headers, day_over = _window(account_id, DAY, daily, "x-user-limit-24hour")
+        headers.update(day_headers)
+        over = over or day_over
+    return headers, over
 
 
 @endpoint(P, "tweets_create", scope="publish")
@@ -93,7 +100,6 @@ def tweets_create(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         for key, value in headers.items():
             response[key] = value
-        response["x-rate-limit-remaining"] = "0"
         return response
     text = str(body.get("text") or "")
     media_ids = [str(m) for m in (body.get("media") or {}).get("media_ids", [])]
@@ -102,7 +108,7 @@ def tweets_create(request: HttpRequest) -> HttpResponse:
         return problem(
             400, "Invalid Request", "One or more parameters to your request was invalid."
         )
-    if _weighted_length(text) > 280:
+    if weighted_length(text) > MAX_WEIGHTED:
         return problem(400, "Invalid Request", "Your Tweet text is too long.")
     if len(media_ids) > 4:
         return problem(400, "Invalid Request", "Your media IDs are invalid: maximum of 4 items.")

@@ -4,13 +4,14 @@ without saying so."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from validation.autofix import autofix, split_thread
+from validation.autofix import autofix
 from validation.checks import brand as brand_checks
 from validation.checks import platform as checks
 from validation.limits import PLATFORM_SLUGS, limits_for
 from validation.policy import Disclaimer, Policy
 from validation.text.entities import Analysed
 from validation.text.length import platform_length, x_weighted_length
+from validation.threads import split_thread
 from validation.types import PostView
 
 POLICY = Policy(required_hashtags=("Acme",), required_disclaimers=(Disclaimer("#ad"),))
@@ -61,16 +62,19 @@ def test_drops_excess_hashtags_but_never_required_ones():
     assert "#t0x" in result.text and "#t7x" not in result.text
 
 
-def test_splits_long_x_text_into_a_numbered_thread():
+def test_splits_long_x_text_into_a_numbered_thread_when_the_brand_numbers_threads():
     text = " ".join(f"Sentence number {i} is here." for i in range(40))
-    parts = split_thread(text, limits_for("x"))
+    result = autofix(text, limits=limits_for("x"), policy=Policy(x_thread_numbering=True),
+                     thread=True)  # fmt: skip
+    parts = result.parts
     assert parts is not None and len(parts) > 1
     assert all(x_weighted_length(p) <= 280 for p in parts)
-    assert parts[0].endswith(f"(1/{len(parts)})") and parts[-1].endswith(
-        f"({len(parts)}/{len(parts)})"
+    assert parts[0].endswith(f" 1/{len(parts)}") and parts[-1].endswith(
+        f" {len(parts)}/{len(parts)}"
     )
-    rejoined = " ".join(p.rsplit(" (", 1)[0] for p in parts)
+    rejoined = " ".join(p.rsplit(" ", 1)[0] for p in parts)
     assert rejoined == text
+    assert result.fixes[-1].description == f"Split into a thread of {len(parts)} posts."
 
 
 def test_says_so_when_it_cannot_fix():
@@ -129,7 +133,7 @@ def test_fixed_text_passes_the_hard_limits_or_still_shows_the_error(text, policy
 
 @settings(max_examples=40, deadline=None)
 @given(text=texts)
-def test_thread_parts_always_fit_or_the_split_is_refused(text):
-    parts = split_thread(text, limits_for("x"))
-    if parts is not None:
-        assert all(x_weighted_length(p) <= 280 for p in parts)
+def test_thread_parts_always_fit_and_keep_every_character(text):
+    parts = split_thread(text)
+    assert all(x_weighted_length(p) <= 280 for p in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())

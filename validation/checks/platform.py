@@ -27,7 +27,7 @@ def text_length(post: PostView, limits: PlatformLimits, policy: Policy) -> list[
             "text",
             f"{limits.name} allows {limits.max_length} {unit}; this text has {length}.",
             f"Remove {length - limits.max_length} {unit}"
-            + (", or post it as a thread." if limits.slug == "x" else "."),
+            + (", or post it as a thread." if limits.threads else "."),
             _overflow_span(post, limits),
         )
     ]
