@@ -93,6 +93,35 @@ def test_a_rate_limited_thread_waits_for_the_reset_and_resumes_after_the_last_po
     assert posts[2].reply_to == posts[1].post_id
 
 
+def test_a_spent_15_minute_window_waits_for_its_own_reset_not_the_daily_one(
+    brand, owner, x_live, monkeypatch
+):
+    # Before: the 24-hour reset was preferred whenever present, holding the post up to a day.
+    monkeypatch.setenv("SANDBOX_X_TWEETS_PER_WINDOW", "1")
+    monkeypatch.setenv("SANDBOX_X_TWEETS_PER_DAY", "100")
+    assert execution.job_execute(queued_job(brand, owner, x_live, text="First").pk) == "published"
+    job = queued_job(brand, owner, x_live, text="Second")
+
+    assert execution.job_execute(job.pk) == "rate_limited"
+
+    job.refresh_from_db()
+    SandboxRequest.objects.get(endpoint="tweets_create", status=429)  # exactly one refusal
+    assert timezone.now() + timedelta(minutes=14) <= job.next_attempt_at
+    assert job.next_attempt_at <= timezone.now() + timedelta(minutes=16)
+
+
+def test_a_spent_daily_window_waits_for_the_daily_reset(brand, owner, x_live, monkeypatch):
+    monkeypatch.setenv("SANDBOX_X_TWEETS_PER_WINDOW", "100")
+    monkeypatch.setenv("SANDBOX_X_TWEETS_PER_DAY", "1")
+    assert execution.job_execute(queued_job(brand, owner, x_live, text="First").pk) == "published"
+    job = queued_job(brand, owner, x_live, text="Second")
+
+    assert execution.job_execute(job.pk) == "rate_limited"
+
+    job.refresh_from_db()
+    assert job.next_attempt_at >= timezone.now() + timedelta(hours=23, minutes=50)
+
+
 def test_a_5xx_is_retried_later_with_backoff(brand, owner, x_live):
     add_fault(platform="x", kind="status", scope="publish", options={"status": 503})
     job = queued_job(brand, owner, x_live)

@@ -21,15 +21,25 @@ from connections.providers.base import (
 )
 from connections.providers.http import json_body
 
+# Each window X may report, as the prefix of its -limit / -remaining / -reset headers.
+_WINDOWS = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
+
 
 def _reset_at(response: requests.Response) -> datetime | None:
-    # X sends no Retry-After; x-rate-limit-reset (and the 24-hour user limit's reset) are unix
-    # seconds. https://docs.x.com/fundamentals/rate-limits
-    for header in ("x-user-limit-24hour-reset", "x-rate-limit-reset"):
-        value = response.headers.get(header)
-        if value and value.isdigit():
-            return datetime.fromtimestamp(int(value), tz=UTC)
-    return None
+    """When to try again: the reset of the window that is spent. X sends no Retry-After; each
+    window has its own reset (unix seconds), and the 24-hour ones appear on some tiers only.
+    Waiting for a 24-hour reset when only the 15-minute window is spent would hold a post up
+    to a day. https://docs.x.com/fundamentals/rate-limits"""
+    headers = response.headers
+
+    def reset(window: str) -> int | None:
+        value = headers.get(f"{window}-reset", "")
+        return int(value) if value.isdigit() else None
+
+    # Every spent window must have reset; with none marked spent, the endpoint's own.
+    spent = [reset(w) for w in _WINDOWS if headers.get(f"{w}-remaining") == "0"]
+    found = [r for r in spent if r is not None] or [r for r in [reset("x-rate-limit")] if r]
+    return datetime.fromtimestamp(max(found), tz=UTC) if found else None
 
 
 def raise_for_response(response: requests.Response) -> None:
