@@ -198,6 +198,9 @@ class Provider(Protocol):
     scope_reasons: ClassVar[dict[str, str]]
     multi_account: ClassVar[bool]
     refresh_window: ClassVar[timedelta]
+    # For tokens without an expiry: how often the sweep asks the platform whether the token
+    # still works (None: never).
+    verify_every: ClassVar[timedelta | None]
 
     def can_refresh(self, token: TokenSet) -> bool: ...
 

@@ -52,6 +52,7 @@ class BaseProvider:
     multi_account: ClassVar[bool] = False
     # How long before expiry the Beat sweep refreshes (or warns, where refresh is impossible).
     refresh_window: ClassVar[timedelta] = timedelta(minutes=30)
+    verify_every: ClassVar[timedelta | None] = None
 
     @staticmethod
     def raise_for_response(response: requests.Response) -> None:  # overridden per platform

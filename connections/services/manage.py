@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from connections.services.vault import (
 )
 
 log = structlog.get_logger(__name__)
+VERIFY_RETRY = timedelta(hours=1)
 
 
 class ConnectionActionError(Exception):
@@ -62,6 +65,7 @@ def connection_verify(
                 locked.status, locked.last_error = ConnectionStatus.ACTIVE, ""
         if granted:
             locked.granted_scopes = list(granted)
+        locked.refresh_due_at = refresh_due_at(locked, now=now)
         locked.save()
         record_action(
             action="connection.verified",
@@ -169,7 +173,20 @@ def connection_sweep_one(*, connection_id: int) -> str:
         return "refreshed"
     expires = connection.token_expires_at
     if expires is None:
-        return "skipped"
+        if provider.verify_every is None:
+            return "skipped"
+        try:
+            connection_verify(connection=connection)
+        except ConnectionActionError:
+            connection.refresh_from_db(fields=["status"])
+            if connection.status == ConnectionStatus.NEEDS_REAUTH:
+                return "needs_reauth"
+            # Unreachable for now: look again in an hour rather than on every sweep tick.
+            PlatformConnection.objects.filter(pk=connection_id).update(
+                refresh_due_at=now + VERIFY_RETRY
+            )
+            return "failed"
+        return "verified"
     if expires <= now:
         mark_needs_reauth(connection, AuthExpired(f"the {provider.name} token expired"))
         return "needs_reauth"

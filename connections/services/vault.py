@@ -52,12 +52,12 @@ def refresh_due_at(
 ) -> datetime | None:
     """When the Beat sweep must next look at this connection; None keeps it out of the sweep."""
     now = now or timezone.now()
-    if connection.token_expires_at is None or connection.status in (
-        ConnectionStatus.NEEDS_REAUTH,
-        ConnectionStatus.REVOKED,
-    ):
+    if connection.status in (ConnectionStatus.NEEDS_REAUTH, ConnectionStatus.REVOKED):
         return None
     provider = get_provider(connection.platform)
+    if connection.token_expires_at is None:
+        # A token that never expires can still die: verify it now and then, if we are asked.
+        return now + provider.verify_every if provider.verify_every else None
     if provider.can_refresh(token_of(connection)):
         return connection.token_expires_at - provider.refresh_window
     # Not warned yet: wake up at the warning time (at once if it has passed). Warned: wake up

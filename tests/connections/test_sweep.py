@@ -12,6 +12,7 @@ from config.celery import app
 from connections.models import ConnectionStatus, PlatformConnection
 from connections.services.vault import refresh_due_at
 from connections.tasks import refresh_connection, sweep_due_connections
+from sandbox.faults import add_fault
 from sandbox.models import SandboxRequest
 from tests.connections.flows import client_for, connect
 
@@ -88,3 +89,34 @@ def test_the_sweep_refreshes_a_due_x_connection_ahead_of_expiry(sandbox, brand, 
     assert SandboxRequest.objects.filter(platform="x", grant_type="refresh_token").count() == 1
     # a second sweep finds nothing due
     assert sweep_due_connections(enqueue=lambda pk: None) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_facebook_page_token_is_stored_without_expiry_and_verified_daily(sandbox, brand, owner):
+    # Before: the Page token carried the user token's 60 days and paused the Page for nothing.
+    connect(client_for(owner), brand, "facebook", choose=["200000000001"])
+    connection = PlatformConnection.objects.get()
+    assert connection.token_expires_at is None
+    assert connection.refresh_due_at > timezone.now() + timedelta(hours=23)
+
+    PlatformConnection.objects.filter(pk=connection.pk).update(refresh_due_at=timezone.now())
+    before = SandboxRequest.objects.filter(platform="facebook", endpoint="me").count()
+    assert refresh_connection(connection.pk) == "verified"
+
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.ACTIVE
+    assert SandboxRequest.objects.filter(platform="facebook", endpoint="me").count() == before + 1
+    assert connection.refresh_due_at > timezone.now() + timedelta(hours=23)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_token_that_died_is_found_by_the_sweep(sandbox, brand, owner):
+    connect(client_for(owner), brand, "facebook", choose=["200000000001"])
+    connection = PlatformConnection.objects.get()
+    add_fault(platform="facebook", kind="revoked")  # e.g. the person changed their password
+    PlatformConnection.objects.filter(pk=connection.pk).update(refresh_due_at=timezone.now())
+
+    assert refresh_connection(connection.pk) == "needs_reauth"
+
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.NEEDS_REAUTH and connection.refresh_due_at is None

@@ -18,8 +18,11 @@ class FacebookProvider(BaseProvider):
     required_scopes = ("pages_show_list", "pages_manage_posts", "pages_read_engagement")
     scope_reasons = oauth.SCOPE_REASONS
     multi_account = True
-    # Not a refresh: how early we warn that the 60-day grant runs out.
+    # Not a refresh: how early we warn that a token with an expiry runs out.
     refresh_window = timedelta(days=7)
+    # Page tokens never expire, but die with a password change, a lost Page role or a
+    # deauthorization (docs/PLATFORMS.md, "Facebook Page tokens"): ask daily.
+    verify_every = timedelta(days=1)
 
     raise_for_response = staticmethod(errors.raise_for_response)
 

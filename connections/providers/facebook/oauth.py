@@ -119,11 +119,12 @@ def fetch_accounts(provider: FacebookProvider, token: TokenSet) -> list[AccountI
                 display_name=str(page.get("name", "")),
                 avatar_url=str(picture),
                 kind="page",
-                # The Page token is what publishes. It does not expire by itself, but it dies
-                # with the user's grant, so we track the user token's expiry for warnings.
+                # The Page token is what publishes. Obtained with a long-lived user token it has
+                # no expiry (docs/PLATFORMS.md, "Facebook Page tokens"): storing the user
+                # token's 60 days would pause the Page for nothing. The sweep verifies it.
                 token=TokenSet(
                     access_token=str(page.get("access_token", "")),
-                    expires_at=token.expires_at,
+                    expires_at=None,
                     scopes=token.scopes,
                 ),
                 extra={"tasks": list(page.get("tasks") or []), "user_id": user_id},
