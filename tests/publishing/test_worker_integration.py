@@ -52,7 +52,12 @@ REQUEUE_SECONDS = 15
 @pytest.fixture
 def needs_services():
     if not settings.REDIS_URL or db_connection.vendor != "postgresql":
-        pytest.skip("a real worker needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL")
+        # The worker is another process: it cannot reach the SQLite test database, which
+        # pytest-django keeps in memory, nor the in-process channel layer.
+        pytest.skip(
+            "a real worker process shares the test database and broker: PostgreSQL and Redis "
+            "only (set DATABASE_URL and REDIS_URL)"
+        )
 
 
 class Worker:
