@@ -68,14 +68,14 @@ def _cut(text: str, budget: int) -> int:
     def fits(prefix: str) -> bool:
         return x_weighted_length(prefix) <= budget
 
-    sentences, words = cut_points(text)
+    free = _free(text)
+    sentences, words = _points(text, free)
     at_sentence = longest_prefix(text, sentences, fits)
     at_word = longest_prefix(text, words, fits)
     if at_sentence > 0 and at_sentence >= SENTENCE_SHARE * at_word:
         return at_sentence
     if at_word > 0:
         return at_word
-    free = _free(text)
     graphemes = [m.end() for m in _GRAPHEME.finditer(text) if free(m.end())]
     return longest_prefix(text, graphemes[:-1], fits)
 
@@ -88,7 +88,10 @@ def _free(text: str) -> Callable[[int], bool]:
 
 def cut_points(text: str) -> tuple[list[int], list[int]]:
     """Sentence ends and word boundaries (whitespace) where text may be cut."""
-    free = _free(text)
+    return _points(text, _free(text))
+
+
+def _points(text: str, free: Callable[[int], bool]) -> tuple[list[int], list[int]]:
     sentences = [m.end() for m in _SENTENCE_END.finditer(text) if free(m.end())]
     words = [i for i, ch in enumerate(text) if ch.isspace() and i > 0 and free(i)]
     return sentences, words

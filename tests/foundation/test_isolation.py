@@ -12,7 +12,7 @@ METHODS = ("get", "post", "patch", "delete")
 MISSING = 987654
 
 
-def brand_scoped_routes() -> list[str]:
+def all_routes() -> list[str]:
     found: list[str] = []
 
     def walk(patterns, prefix):
@@ -20,11 +20,15 @@ def brand_scoped_routes() -> list[str]:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and "<id:brand_id>" in route:
+            elif isinstance(pattern, URLPattern):
                 found.append(route.lstrip("^").rstrip("$"))
 
     walk(get_resolver().url_patterns, "/")
-    return sorted(set(found))
+    return found
+
+
+def brand_scoped_routes() -> list[str]:
+    return sorted({route for route in all_routes() if "<id:brand_id>" in route})
 
 
 def fill(route: str, brand_id: int) -> str:
@@ -58,21 +62,6 @@ def test_an_outsider_gets_what_a_missing_brand_gets(client, api_client_for, bran
                     method,
                     route,
                 )
-
-
-def all_routes() -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            else:
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "/")
-    return found
 
 
 def test_every_id_in_a_product_url_goes_through_the_bounded_converter():
